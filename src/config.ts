@@ -1,0 +1,151 @@
+/**
+ * Checks a SamlConfig once and turns it into the resolved form the rest of the library reads.
+ * A mistake in the configuration is the SP admin's to fix, so each message names the field.
+ */
+import { SamlError, show } from './errors.js';
+import { createMemoryReplayStore } from './replay-store.js';
+import type { ReplayStore, SamlConfig } from './types.js';
+
+export const NAMEID_FORMATS: Readonly<Record<string, string>> = {
+  emailAddress: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+  unspecified: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+  persistent: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+  transient: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+};
+
+export interface ResolvedConfig {
+  spEntityId: string;
+  acsUrl: string;
+  idpEntityId: string | null;
+  ssoUrl: string | null;
+  certificates: readonly string[];
+  requireSignedResponse: boolean;
+  requireSignedAssertion: boolean;
+  /** A full format URI, or null for 'any'. */
+  nameIdFormat: string | null;
+  allowIdpInitiated: boolean;
+  clockSkewMs: number;
+  maxBodyBytes: number;
+  allowSha1: boolean;
+  minRsaKeyBits: number;
+  replayStore: ReplayStore;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+let processReplayStore: ReplayStore | undefined;
+const resolved = new WeakMap<object, ResolvedConfig>();
+
+/** The resolved config, computed once per config object (configs are usually long-lived). */
+export function resolveConfig(config: SamlConfig): ResolvedConfig {
+  if (typeof config !== 'object' || config === null) {
+    throw configError('config must be an object with sp and idp settings', config);
+  }
+  const cached = resolved.get(config);
+  if (cached) return cached;
+  const result = checkConfig(config);
+  resolved.set(config, result);
+  return result;
+}
+
+function checkConfig(config: SamlConfig): ResolvedConfig {
+  const sp = objectField(config.sp, 'sp');
+  const idp = objectField(config.idp, 'idp');
+  const policy = config.policy === undefined ? {} : objectField(config.policy, 'policy');
+
+  const spEntityId = requiredString(sp.entityId, 'sp.entityId', 'the SP Entity ID (Okta "Audience URI", Azure "Identifier (Entity ID)")');
+  const acsUrl = url(requiredString(sp.acsUrl, 'sp.acsUrl', 'the Assertion Consumer Service URL'), 'sp.acsUrl');
+  const idpEntityId = optionalString(idp.entityId, 'idp.entityId');
+  const ssoUrlText = optionalString(idp.ssoUrl, 'idp.ssoUrl');
+  const ssoUrl = ssoUrlText === null ? null : url(ssoUrlText, 'idp.ssoUrl');
+
+  const certs = idp.certificates;
+  const certificates = typeof certs === 'string' ? [certs] : certs;
+  if (!Array.isArray(certificates) || certificates.length === 0 || certificates.some((c) => typeof c !== 'string' || c.trim() === '')) {
+    throw new SamlError(
+      'CONFIG_INVALID',
+      `idp.certificates must be a PEM certificate or a non-empty array of them; got ${describe(certs)}.`,
+      'Paste the IdP signing certificate (Okta: "X.509 Certificate"; Azure: "Certificate (Base64)").',
+    );
+  }
+
+  const format = policy.nameIdFormat === undefined ? 'emailAddress' : requiredString(policy.nameIdFormat, 'policy.nameIdFormat', 'a NameID format URI or "any"');
+  const replayStore = config.replayStore ?? (processReplayStore ??= createMemoryReplayStore());
+  if (typeof replayStore !== 'object' || replayStore === null || typeof replayStore.remember !== 'function') {
+    throw configError('replayStore must have a remember(key, expiresAt) method', replayStore);
+  }
+
+  return {
+    spEntityId,
+    acsUrl,
+    idpEntityId,
+    ssoUrl,
+    certificates: Object.freeze([...certificates]),
+    requireSignedResponse: bool(policy.requireSignedResponse, 'policy.requireSignedResponse', true),
+    requireSignedAssertion: bool(policy.requireSignedAssertion, 'policy.requireSignedAssertion', true),
+    nameIdFormat: format === 'any' ? null : (NAMEID_FORMATS[format] ?? format),
+    allowIdpInitiated: bool(policy.allowIdpInitiated, 'policy.allowIdpInitiated', true),
+    clockSkewMs: count(policy.clockSkewSeconds, 'policy.clockSkewSeconds', 60, 0) * 1000,
+    maxBodyBytes: count(policy.maxBodyBytes, 'policy.maxBodyBytes', DEFAULT_MAX_BODY_BYTES, 1),
+    allowSha1: bool(policy.allowSha1, 'policy.allowSha1', false),
+    minRsaKeyBits: count(policy.minRsaKeyBits, 'policy.minRsaKeyBits', 2048, 1024),
+    replayStore,
+  };
+}
+
+function objectField(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw configError(`${name} must be an object`, value);
+  }
+  return value as Record<string, unknown>;
+}
+
+function requiredString(value: unknown, name: string, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw configError(`${name} must be a non-empty string (${what})`, value);
+  }
+  return value;
+}
+
+function optionalString(value: unknown, name: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '') throw configError(`${name} must be a non-empty string when set`, value);
+  return value;
+}
+
+function url(value: string, name: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw configError(`${name} must be an absolute http(s) URL`, value);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw configError(`${name} must be an absolute http(s) URL`, value);
+  }
+  if (value !== value.trim()) throw configError(`${name} must not have surrounding white space`, value);
+  return value;
+}
+
+function bool(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw configError(`${name} must be true or false`, value);
+  return value;
+}
+
+function count(value: unknown, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw configError(`${name} must be a number >= ${min}`, value);
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return show(value);
+  if (value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? `an array of ${value.length}` : typeof value;
+}
+
+function configError(expected: string, value: unknown): SamlError {
+  return new SamlError('CONFIG_INVALID', `Invalid configuration: ${expected}; got ${describe(value)}.`);
+}

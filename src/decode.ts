@@ -1,0 +1,118 @@
+/**
+ * HTTP-POST body → XML text. Every limit is applied before the work it protects: the size before
+ * any URL or base64 decoding, strict base64 before UTF-8, UTF-8 before XML, and the DTD ban before
+ * the parser ever sees the text (XXE, billion laughs).
+ */
+import { decodeBase64 } from './base64.js';
+import { SamlError } from './errors.js';
+import type { ResponseBody } from './types.js';
+
+export interface DecodedBody {
+  xml: string;
+  relayState: string | null;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export function decodeBody(body: ResponseBody, maxBytes: number): DecodedBody {
+  const { samlResponse, relayState } = formFields(body, maxBytes);
+  const bytes = decodeBase64(samlResponse);
+  if (bytes === null) {
+    throw new SamlError(
+      'INVALID_INPUT',
+      'SAMLResponse is not valid base64: expected the standard alphabet with exact padding and nothing after it.',
+      'Post the form field exactly as the IdP sent it (URL-decoded once).',
+    );
+  }
+  return { xml: bytesToXml(bytes), relayState };
+}
+
+function formFields(body: ResponseBody, maxBytes: number): { samlResponse: string; relayState: string | null } {
+  let fields: URLSearchParams | Record<string, string | undefined>;
+  if (typeof body === 'string') {
+    checkSize(body, maxBytes);
+    fields = new URLSearchParams(body);
+  } else if (body instanceof URLSearchParams) {
+    fields = body;
+  } else if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    fields = body;
+  } else {
+    throw new SamlError('INVALID_INPUT', `Expected the POST body as a string, URLSearchParams or { SAMLResponse, RelayState }; got ${body === null ? 'null' : typeof body}.`);
+  }
+
+  const samlResponse = single(fields, 'SAMLResponse');
+  const relayState = single(fields, 'RelayState');
+  if (samlResponse === null || samlResponse === '') {
+    throw new SamlError('INVALID_INPUT', 'Expected a SAMLResponse form field; the body has none.', 'The IdP must POST to the ACS URL with the HTTP-POST binding.');
+  }
+  if (typeof body !== 'string') checkSize(samlResponse + (relayState ?? ''), maxBytes);
+  return { samlResponse, relayState };
+}
+
+function single(fields: URLSearchParams | Record<string, string | undefined>, name: string): string | null {
+  if (fields instanceof URLSearchParams) {
+    const all = fields.getAll(name);
+    if (all.length > 1) throw new SamlError('INVALID_INPUT', `Expected one ${name} field; got ${all.length}.`);
+    return all[0] ?? null;
+  }
+  const value = Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : undefined;
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new SamlError('INVALID_INPUT', `Expected ${name} to be a string; got ${typeof value}.`);
+  return value;
+}
+
+function checkSize(text: string, maxBytes: number): void {
+  // UTF-16 length is a lower bound of the UTF-8 size; count exactly only when it might fit.
+  if (text.length > maxBytes || utf8Length(text, maxBytes) > maxBytes) {
+    throw new SamlError(
+      'INVALID_INPUT',
+      `The POST body is larger than the ${maxBytes}-byte limit; it was refused before decoding.`,
+      'Raise policy.maxBodyBytes if your IdP sends responses this large (many attributes or groups).',
+    );
+  }
+}
+
+function utf8Length(text: string, stopAbove: number): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= stopAbove; i++) {
+    const c = text.charCodeAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? (i++, 4) : 3;
+  }
+  return bytes;
+}
+
+const INVALID_XML_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const ENCODING_DECLARATION = /^<\?xml[^>]*?\sencoding\s*=\s*(["'])([^"']*)\1/;
+
+function bytesToXml(bytes: Uint8Array): string {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe) || b0 === 0 || b1 === 0) {
+    throw new SamlError('INVALID_INPUT', 'SAMLResponse is UTF-16; only UTF-8 XML is accepted.');
+  }
+  let xml: string;
+  try {
+    xml = utf8.decode(bytes);
+  } catch {
+    throw new SamlError('INVALID_INPUT', 'SAMLResponse is not valid UTF-8; only UTF-8 XML is accepted.');
+  }
+  const start = xml.search(/\S/);
+  if (start < 0 || xml.charCodeAt(start) !== 60 /* < */) {
+    throw new SamlError(
+      'INVALID_INPUT',
+      'SAMLResponse does not decode to XML (expected "<" first). A DEFLATE-compressed payload belongs to the HTTP-Redirect binding; responses must use HTTP-POST.',
+      'Set the IdP to send the response with the HTTP-POST binding.',
+    );
+  }
+  const declaration = ENCODING_DECLARATION.exec(xml);
+  if (declaration && (declaration[2] as string).toLowerCase() !== 'utf-8') {
+    throw new SamlError('INVALID_INPUT', `Expected an XML encoding declaration of UTF-8; got ${JSON.stringify(declaration[2])}.`);
+  }
+  if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY')) {
+    throw new SamlError('INVALID_XML', 'The XML contains a DOCTYPE or entity declaration; SAML messages never do (XXE and entity-expansion attacks), so it is refused before parsing.');
+  }
+  if (INVALID_XML_CHAR.test(xml)) {
+    throw new SamlError('INVALID_XML', 'The XML contains a control character that XML 1.0 does not allow.');
+  }
+  return xml;
+}

@@ -1,0 +1,244 @@
+/**
+ * XML-DSig verification as a strict SAML profile, on the DOM nodes the values are later read from.
+ * The Signature's shape is checked before any crypto (one SignedInfo, one Reference to `#` + the
+ * parent's ID, allow-listed algorithms and transforms); then the parent is canonicalized without
+ * its enveloped Signature, its digest compared, SignedInfo canonicalized and the signature verified
+ * with the configured keys only. No re-parse, no XPath, no key from the document.
+ */
+import type { Element } from '@xmldom/xmldom';
+import { C14nCanonicalization } from 'xml-crypto/lib/c14n-canonicalization.js';
+import { ExclusiveCanonicalization } from 'xml-crypto/lib/exclusive-canonicalization.js';
+import { decodeBase64 } from './base64.js';
+import type { HashName, VerificationKey } from './certificates.js';
+import { NS, attr, childElements, isElement, textOf } from './dom.js';
+import { SamlError } from './errors.js';
+
+const ALG = {
+  enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+  exc: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  inclusive: 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+} as const;
+
+const SIGNATURE_METHODS: Readonly<Record<string, HashName>> = {
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256': 'SHA-256',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384': 'SHA-384',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512': 'SHA-512',
+  'http://www.w3.org/2000/09/xmldsig#rsa-sha1': 'SHA-1',
+};
+
+const DIGEST_METHODS: Readonly<Record<string, HashName>> = {
+  'http://www.w3.org/2001/04/xmlenc#sha256': 'SHA-256',
+  'http://www.w3.org/2001/04/xmldsig-more#sha384': 'SHA-384',
+  'http://www.w3.org/2001/04/xmlenc#sha512': 'SHA-512',
+  'http://www.w3.org/2000/09/xmldsig#sha1': 'SHA-1',
+};
+
+type C14nMethod = { algorithm: typeof ALG.exc | typeof ALG.inclusive; prefixes: string[] };
+
+export interface VerifiedSignature {
+  signatureAlgorithm: string;
+  digestAlgorithm: string;
+  certificateSubject: string;
+}
+
+const encoder = new TextEncoder();
+const exclusive = new ExclusiveCanonicalization();
+const inclusive = new C14nCanonicalization();
+
+/**
+ * Verify `signature`, a ds:Signature that must be a direct child of `signed`, over `signed`.
+ * Throws a SamlError on any deviation; returns what was verified.
+ */
+export async function verifySignature(
+  signed: Element,
+  signature: Element,
+  keys: readonly VerificationKey[],
+  allowSha1: boolean,
+): Promise<VerifiedSignature> {
+  const what = signed.localName ?? signed.nodeName;
+  if (signature.parentNode !== signed) throw invalid(what, 'the Signature is not a direct child of the element it signs');
+
+  // Signature = SignedInfo, SignatureValue, KeyInfo? and nothing else (no ds:Object to hide content in).
+  const [signedInfo, signatureValue, ...rest] = childElements(signature);
+  if (!isDs(signedInfo, 'SignedInfo') || !isDs(signatureValue, 'SignatureValue') || rest.length > 1 || (rest[0] && !isDs(rest[0], 'KeyInfo'))) {
+    throw invalid(what, 'expected exactly SignedInfo, SignatureValue and an optional KeyInfo in the Signature');
+  }
+
+  const [c14nElement, methodElement, reference, ...extra] = childElements(signedInfo);
+  if (!isDs(c14nElement, 'CanonicalizationMethod') || !isDs(methodElement, 'SignatureMethod') || !isDs(reference, 'Reference')) {
+    throw invalid(what, 'expected CanonicalizationMethod, SignatureMethod and Reference in SignedInfo');
+  }
+  if (extra.length > 0) throw invalid(what, `expected exactly one Reference in SignedInfo; found ${1 + extra.length} elements after it`);
+
+  const signedInfoC14n = canonicalizationMethod(c14nElement, what);
+  const signatureMethod = algorithm(methodElement);
+  const signatureHash = SIGNATURE_METHODS[signatureMethod];
+  if (signatureHash === undefined || (signatureHash === 'SHA-1' && !allowSha1) || childElements(methodElement).length > 0) {
+    throw notAllowed(what, 'signature algorithm', signatureMethod, 'RSA-SHA256, RSA-SHA384 or RSA-SHA512');
+  }
+
+  // The Reference must name the signed element itself, by its (document-unique) ID.
+  const id = attr(signed, 'ID');
+  const uri = attr(reference, 'URI');
+  if (!id || uri !== `#${id}`) {
+    throw invalid(what, `expected the Reference URI ${JSON.stringify(`#${id ?? ''}`)} (the signed element's ID); got ${JSON.stringify(uri)}`);
+  }
+  const [transforms, digestMethodElement, digestValueElement, ...more] = childElements(reference);
+  if (!isDs(transforms, 'Transforms') || !isDs(digestMethodElement, 'DigestMethod') || !isDs(digestValueElement, 'DigestValue') || more.length > 0) {
+    throw invalid(what, 'expected Transforms, DigestMethod and DigestValue in the Reference');
+  }
+  const referenceC14n = transformChain(transforms, what);
+  const digestMethod = algorithm(digestMethodElement);
+  const digestHash = DIGEST_METHODS[digestMethod];
+  if (digestHash === undefined || (digestHash === 'SHA-1' && !allowSha1)) {
+    throw notAllowed(what, 'digest algorithm', digestMethod, 'SHA-256, SHA-384 or SHA-512');
+  }
+  const expectedDigest = decodeBase64(textOf(digestValueElement));
+  const signatureBytes = decodeBase64(textOf(signatureValue));
+  if (expectedDigest === null) throw invalid(what, 'the DigestValue is not valid base64');
+  if (signatureBytes === null) throw invalid(what, 'the SignatureValue is not valid base64');
+
+  // Enveloped-signature transform: the element as it is, minus this Signature.
+  const next = signature.nextSibling;
+  signed.removeChild(signature);
+  let signedText: string;
+  try {
+    signedText = canonicalize(signed, referenceC14n, what);
+  } finally {
+    signed.insertBefore(signature, next);
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest(digestHash, encoder.encode(signedText)));
+  if (!equalBytes(digest, expectedDigest)) {
+    throw new SamlError(
+      'SIGNATURE_INVALID',
+      `The ${what} signature is invalid: the digest of the signed ${what} does not match its DigestValue (the content was changed after signing).`,
+    );
+  }
+
+  const signedInfoBytes = encoder.encode(canonicalize(signedInfo, signedInfoC14n, what));
+  for (const key of keys) {
+    const ok = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', await key.key(signatureHash), signatureBytes, signedInfoBytes);
+    if (ok) return { signatureAlgorithm: signatureMethod, digestAlgorithm: digestMethod, certificateSubject: key.subject };
+  }
+  throw new SamlError(
+    'SIGNATURE_INVALID',
+    `The ${what} signature does not verify with ${keys.length === 1 ? 'the configured IdP certificate' : `any of the ${keys.length} configured IdP certificates`}.`,
+    'Paste the IdP\'s current signing certificate into the SAML settings (after a certificate rollover, add the new one).',
+  );
+}
+
+function isDs(element: Element | undefined, localName: string): element is Element {
+  return element !== undefined && element.localName === localName && element.namespaceURI === NS.dsig;
+}
+
+function algorithm(element: Element): string {
+  return attr(element, 'Algorithm') ?? '(none)';
+}
+
+function canonicalizationMethod(element: Element, what: string): C14nMethod {
+  const uri = algorithm(element);
+  if (uri !== ALG.exc && uri !== ALG.inclusive) {
+    throw notAllowed(what, 'canonicalization', uri, 'exclusive or inclusive C14N 1.0 without comments');
+  }
+  return { algorithm: uri, prefixes: inclusivePrefixes(element, uri, what) };
+}
+
+/**
+ * Exactly enveloped-signature then one canonicalization without comments. A lone
+ * enveloped-signature is also exact: XML-DSig then canonicalizes with inclusive C14N 1.0.
+ */
+function transformChain(transforms: Element, what: string): C14nMethod {
+  const list = childElements(transforms);
+  const uris = list.map(algorithm);
+  for (const uri of uris) {
+    if (uri !== ALG.enveloped && uri !== ALG.exc && uri !== ALG.inclusive) {
+      throw notAllowed(what, 'transform', uri, 'enveloped-signature and exclusive or inclusive C14N 1.0');
+    }
+  }
+  if (list.length === 0 || list.length > 2 || uris[0] !== ALG.enveloped || uris[1] === ALG.enveloped || list.some((t) => !isDs(t, 'Transform'))) {
+    throw notAllowed(what, 'transform list', uris.join(', '), 'enveloped-signature followed by one C14N 1.0 transform');
+  }
+  if (childElements(list[0] as Element).length > 0) throw notAllowed(what, 'transform', 'enveloped-signature with parameters', 'no parameters');
+  const c14n = list[1];
+  if (c14n === undefined) return { algorithm: ALG.inclusive, prefixes: [] };
+  return { algorithm: uris[1] as C14nMethod['algorithm'], prefixes: inclusivePrefixes(c14n, uris[1] as string, what) };
+}
+
+/** The exc-c14n InclusiveNamespaces PrefixList; any other parameter is refused. */
+function inclusivePrefixes(method: Element, uri: string, what: string): string[] {
+  const params = childElements(method);
+  if (params.length === 0) return [];
+  const only = params[0] as Element;
+  if (uri !== ALG.exc || params.length > 1 || only.localName !== 'InclusiveNamespaces' || only.namespaceURI !== NS.excC14n) {
+    throw notAllowed(what, 'canonicalization parameter', only.nodeName, 'only InclusiveNamespaces with exclusive C14N');
+  }
+  return (attr(only, 'PrefixList') ?? '').split(/\s+/).filter((p) => p !== '');
+}
+
+function canonicalize(node: Element, method: C14nMethod, what: string): string {
+  try {
+    if (method.algorithm === ALG.inclusive) {
+      return inclusive.process(node as unknown as Node, { ancestorNamespaces: ancestorNamespaces(node, null) });
+    }
+    if (method.prefixes.length === 0) return exclusive.process(node as unknown as globalThis.Element, {});
+    // InclusiveNamespaces prefixes declared above the signed element are rendered on it; the
+    // canonicalizer takes them as temporary declarations, removed again below.
+    const added = ancestorNamespaces(node, new Set(method.prefixes));
+    for (const ns of added) node.setAttributeNS('http://www.w3.org/2000/xmlns/', `xmlns:${ns.prefix}`, ns.namespaceURI);
+    try {
+      return exclusive.process(node as unknown as globalThis.Element, { inclusiveNamespacesPrefixList: method.prefixes });
+    } finally {
+      for (const ns of added) node.removeAttributeNS('http://www.w3.org/2000/xmlns/', ns.prefix);
+    }
+  } catch (error) {
+    if (error instanceof SamlError) throw error;
+    throw invalid(what, `canonicalization failed (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+interface NamespaceBinding {
+  prefix: string;
+  namespaceURI: string;
+}
+
+/** Namespace declarations in scope from the ancestors of `node` and not redeclared on it. */
+function ancestorNamespaces(node: Element, only: Set<string> | null): NamespaceBinding[] {
+  const seen = new Set<string>();
+  for (let i = 0; i < node.attributes.length; i++) {
+    const a = node.attributes.item(i);
+    if (a === null) continue;
+    if (a.name === 'xmlns') seen.add('');
+    else if (a.prefix === 'xmlns') seen.add(a.localName as string);
+  }
+  const out: NamespaceBinding[] = [];
+  for (let p = node.parentNode; p !== null && isElement(p); p = p.parentNode) {
+    for (let i = 0; i < p.attributes.length; i++) {
+      const a = p.attributes.item(i);
+      if (a === null) continue;
+      const prefix = a.name === 'xmlns' ? '' : a.prefix === 'xmlns' ? (a.localName as string) : null;
+      if (prefix === null || seen.has(prefix)) continue;
+      seen.add(prefix);
+      if (a.value !== '' && (only === null || only.has(prefix))) out.push({ prefix, namespaceURI: a.value });
+    }
+  }
+  return out;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+function invalid(what: string, problem: string): SamlError {
+  return new SamlError('SIGNATURE_INVALID', `The ${what} signature is invalid: ${problem}.`);
+}
+
+function notAllowed(what: string, kind: string, got: string, expected: string): SamlError {
+  return new SamlError(
+    'ALGORITHM_NOT_ALLOWED',
+    `The ${what} signature uses the ${kind} ${JSON.stringify(got)}; expected ${expected}.`,
+    got.includes('sha1') ? 'Set the IdP to sign with RSA-SHA256 (or allow SHA-1 knowingly with policy.allowSha1).' : undefined,
+  );
+}

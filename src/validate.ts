@@ -1,0 +1,124 @@
+/**
+ * validateResponse: the one entry point for an HTTP-POST SAML Response. The order is fixed here,
+ * not left to the caller: config → body → one parse → structure → signatures → profile checks →
+ * replay. Values flow one way; nothing reaches back to the raw text once the DOM exists.
+ */
+import type { Element } from '@xmldom/xmldom';
+import { loadVerificationKeys } from './certificates.js';
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { decodeBody } from './decode.js';
+import { SamlError } from './errors.js';
+import { parseResponse, type ParsedResponse } from './parse.js';
+import { checkResponse, checkStatus } from './protocol-checks.js';
+import { verifySignature } from './signature.js';
+import type { ResponseBody, SamlAssertion, SamlConfig, ValidateOptions } from './types.js';
+
+export async function validateResponse(config: SamlConfig, body: ResponseBody, options: ValidateOptions = {}): Promise<SamlAssertion> {
+  try {
+    return await validate(config, body, options);
+  } catch (error) {
+    if (error instanceof SamlError) throw error;
+    // A library or runtime failure on hostile input is still a typed rejection, never a TypeError.
+    throw new SamlError('INVALID_INPUT', `The response could not be processed: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+}
+
+async function validate(config: SamlConfig, body: ResponseBody, options: ValidateOptions): Promise<SamlAssertion> {
+  const cfg = resolveConfig(config);
+  const { now, requestIds } = checkOptions(options);
+  const keys = await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits);
+
+  const { xml, relayState } = decodeBody(body, cfg.maxBodyBytes);
+  const parsed = parseResponse(xml);
+  const { response } = parsed;
+  checkStatus(response);
+  const assertion = theAssertion(parsed);
+
+  const { responseSignature, assertionSignature } = placeSignatures(parsed, assertion);
+  requireSignatures(cfg, responseSignature, assertionSignature);
+  // A signed Response covers its Assertion: theAssertion() proved it is a direct child.
+  if (responseSignature) await verifySignature(response, responseSignature, keys, cfg.allowSha1);
+  if (assertionSignature) await verifySignature(assertion, assertionSignature, keys, cfg.allowSha1);
+
+  const result = checkResponse({ config: cfg, response, assertion, responseSigned: responseSignature !== null, requestIds, now });
+  await checkReplay(cfg, result.issuer, result.assertionId, result.notOnOrAfter, now);
+  return { ...result, relayState };
+}
+
+function checkOptions(options: ValidateOptions): { now: number; requestIds: string[] | null } {
+  if (typeof options !== 'object' || options === null) throw new SamlError('INVALID_INPUT', `Expected options to be an object; got ${options === null ? 'null' : typeof options}.`);
+  const now = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : NaN;
+  if (!Number.isFinite(now)) throw new SamlError('INVALID_INPUT', 'Expected options.now to be a valid Date.');
+  const id = options.requestId;
+  if (id === undefined || id === null) return { now, requestIds: null };
+  const ids = typeof id === 'string' ? [id] : id;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.some((i) => typeof i !== 'string' || i === '')) {
+    throw new SamlError('INVALID_INPUT', 'Expected options.requestId to be a non-empty string, an array of them, or null for IdP-initiated login.');
+  }
+  return { now, requestIds: ids };
+}
+
+/** Exactly one Assertion, a direct child of the Response, and none anywhere else. */
+function theAssertion({ response, assertions, encryptedAssertions }: ParsedResponse): Element {
+  if (encryptedAssertions.length > 0) {
+    throw new SamlError(
+      'ENCRYPTED_ASSERTION_UNSUPPORTED',
+      'The Response carries an EncryptedAssertion; saml-core does not decrypt assertions.',
+      'Turn off assertion encryption at the IdP (Okta: Assertion Encryption = Unencrypted; Azure: no token encryption certificate).',
+    );
+  }
+  if (assertions.length !== 1) {
+    throw new SamlError('INVALID_ASSERTION', `Expected exactly one Assertion in the document; found ${assertions.length}.`);
+  }
+  const assertion = assertions[0] as Element;
+  if (assertion.parentNode !== response) {
+    throw new SamlError('INVALID_ASSERTION', `Expected the Assertion as a direct child of the Response; found it inside ${assertion.parentNode?.nodeName ?? 'nothing'}.`);
+  }
+  return assertion;
+}
+
+/** Signatures may sit only on the Response and the Assertion, at most one each (signature wrapping). */
+function placeSignatures({ response, signatures }: ParsedResponse, assertion: Element) {
+  let responseSignature: Element | null = null;
+  let assertionSignature: Element | null = null;
+  for (const signature of signatures) {
+    const parent = signature.parentNode;
+    if (parent === response && responseSignature === null) responseSignature = signature;
+    else if (parent === assertion && assertionSignature === null) assertionSignature = signature;
+    else {
+      const where = parent === response || parent === assertion ? `a second Signature on the ${parent.nodeName}` : `a Signature inside ${parent?.nodeName ?? 'nothing'}`;
+      throw new SamlError('SIGNATURE_INVALID', `Expected at most one Signature on the Response and one on the Assertion; found ${where}.`);
+    }
+  }
+  return { responseSignature, assertionSignature };
+}
+
+function requireSignatures(cfg: ResolvedConfig, responseSignature: Element | null, assertionSignature: Element | null): void {
+  if (responseSignature === null && (cfg.requireSignedResponse || assertionSignature === null)) {
+    throw new SamlError(
+      'SIGNATURE_MISSING',
+      assertionSignature === null ? 'Neither the Response nor the Assertion is signed.' : 'Expected a signed Response (policy.requireSignedResponse); the Response has no Signature.',
+      'Have the IdP sign both (Okta: "Response" and "Assertion Signature" = Signed; Azure: Signing Option "Sign SAML response and assertion").',
+    );
+  }
+  if (assertionSignature === null && cfg.requireSignedAssertion) {
+    throw new SamlError(
+      'SIGNATURE_MISSING',
+      'Expected a signed Assertion (policy.requireSignedAssertion); the Assertion has no Signature.',
+      'Have the IdP sign both (Okta: "Assertion Signature" = Signed; Azure: Signing Option "Sign SAML response and assertion").',
+    );
+  }
+}
+
+/**
+ * The store keeps the key while the assertion could still be accepted. The remaining lifetime is
+ * judged at `now` and carried over to the store's own clock, plus the clock skew.
+ */
+async function checkReplay(cfg: ResolvedConfig, issuer: string, assertionId: string, notOnOrAfter: Date | null, now: number): Promise<void> {
+  const lifetime = notOnOrAfter === null ? 0 : Math.max(0, notOnOrAfter.getTime() - now);
+  const expiresAt = new Date(Date.now() + lifetime + cfg.clockSkewMs);
+  const first = await cfg.replayStore.remember(`${issuer}\n${assertionId}`, expiresAt);
+  if (!first) {
+    throw new SamlError('REPLAYED', `The assertion ${JSON.stringify(assertionId)} from ${JSON.stringify(issuer)} was already used; each login response is accepted once.`);
+  }
+}
