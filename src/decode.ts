@@ -90,19 +90,22 @@ function bytesToXml(bytes: Uint8Array): string {
   if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe) || b0 === 0 || b1 === 0) {
     throw new SamlError('INVALID_INPUT', 'SAMLResponse is UTF-16; only UTF-8 XML is accepted.');
   }
-  let xml: string;
-  try {
-    xml = utf8.decode(bytes);
-  } catch {
-    throw new SamlError('INVALID_INPUT', 'SAMLResponse is not valid UTF-8; only UTF-8 XML is accepted.');
-  }
-  const start = xml.search(/\S/);
-  if (start < 0 || xml.charCodeAt(start) !== 60 /* < */) {
+  // XML starts with "<" (after an optional BOM and white space); anything else, e.g. the raw
+  // DEFLATE of the HTTP-Redirect binding, is not a POST-binding response.
+  let first = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (bytes[first] === 0x20 || bytes[first] === 0x09 || bytes[first] === 0x0a || bytes[first] === 0x0d) first++;
+  if (bytes[first] !== 0x3c) {
     throw new SamlError(
       'INVALID_INPUT',
       'SAMLResponse does not decode to XML (expected "<" first). A DEFLATE-compressed payload belongs to the HTTP-Redirect binding; responses must use HTTP-POST.',
       'Set the IdP to send the response with the HTTP-POST binding.',
     );
+  }
+  let xml: string;
+  try {
+    xml = utf8.decode(bytes);
+  } catch {
+    throw new SamlError('INVALID_INPUT', 'SAMLResponse is not valid UTF-8; only UTF-8 XML is accepted.');
   }
   const declaration = ENCODING_DECLARATION.exec(xml);
   if (declaration && (declaration[2] as string).toLowerCase() !== 'utf-8') {

@@ -1,0 +1,130 @@
+// Configuration: every mistake is CONFIG_INVALID naming the field; the replay store is bounded and atomic.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createMemoryReplayStore, validateResponse, SamlError } from '../dist/index.js';
+import { resolveConfig } from '../dist/config.js';
+
+const good = () => ({
+  sp: { entityId: 'https://app.example.com/saml/metadata', acsUrl: 'https://app.example.com/saml/acs' },
+  idp: { entityId: 'http://www.okta.com/exk1', ssoUrl: 'https://example.okta.com/sso/saml', certificates: 'x' },
+});
+
+function configRejects(mutate, pattern) {
+  const config = good();
+  mutate(config);
+  try {
+    resolveConfig(config);
+  } catch (error) {
+    assert.instance(error, SamlError);
+    assert.is(error.code, 'CONFIG_INVALID');
+    assert.match(error.message, pattern);
+    return;
+  }
+  assert.unreachable(`accepted ${JSON.stringify(config)}`);
+}
+
+test('config: defaults are the strict policy', () => {
+  const c = resolveConfig(good());
+  assert.equal(
+    [c.requireSignedResponse, c.requireSignedAssertion, c.nameIdFormat, c.allowIdpInitiated, c.clockSkewMs, c.maxBodyBytes, c.allowSha1, c.minRsaKeyBits],
+    [true, true, 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', true, 60000, 1048576, false, 2048],
+  );
+});
+
+test('config: short NameID format names and "any"', () => {
+  const c = good();
+  c.policy = { nameIdFormat: 'persistent' };
+  assert.is(resolveConfig(c).nameIdFormat, 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent');
+  const d = good();
+  d.policy = { nameIdFormat: 'any' };
+  assert.is(resolveConfig(d).nameIdFormat, null);
+});
+
+test('config: each malformed field is CONFIG_INVALID naming it', () => {
+  configRejects((c) => delete c.sp, /sp must be an object/);
+  configRejects((c) => (c.sp.entityId = ''), /sp\.entityId/);
+  configRejects((c) => (c.sp.acsUrl = 'app.example.com/acs'), /sp\.acsUrl must be an absolute http\(s\) URL/);
+  configRejects((c) => (c.sp.acsUrl = 'javascript:alert(1)'), /sp\.acsUrl/);
+  configRejects((c) => (c.sp.acsUrl = ' https://app.example.com/acs'), /white space/);
+  configRejects((c) => (c.idp.ssoUrl = 'not a url'), /idp\.ssoUrl/);
+  configRejects((c) => (c.idp.entityId = 42), /idp\.entityId/);
+  configRejects((c) => (c.idp.certificates = []), /idp\.certificates/);
+  configRejects((c) => (c.idp.certificates = ['ok', 7]), /idp\.certificates/);
+  configRejects((c) => (c.policy = { clockSkewSeconds: -1 }), /clockSkewSeconds/);
+  configRejects((c) => (c.policy = { maxBodyBytes: Infinity }), /maxBodyBytes/);
+  configRejects((c) => (c.policy = { minRsaKeyBits: 512 }), /minRsaKeyBits must be a number >= 1024/);
+  configRejects((c) => (c.policy = { allowSha1: 'yes' }), /allowSha1 must be true or false/);
+  configRejects((c) => (c.policy = { nameIdFormat: '' }), /nameIdFormat/);
+  configRejects((c) => (c.replayStore = {}), /replayStore/);
+});
+
+test('config: validateResponse reports a config error before looking at the body', async () => {
+  const config = good();
+  config.sp.acsUrl = 'nope';
+  try {
+    await validateResponse(config, 'garbage');
+    assert.unreachable();
+  } catch (error) {
+    assert.is(error.code, 'CONFIG_INVALID');
+  }
+});
+
+test('config: a non-object config or options is a typed error, never a TypeError', async () => {
+  for (const config of [null, undefined, 42, 'x']) {
+    try {
+      await validateResponse(config, 'SAMLResponse=x');
+      assert.unreachable();
+    } catch (error) {
+      assert.instance(error, SamlError);
+      assert.is(error.code, 'CONFIG_INVALID');
+    }
+  }
+});
+
+test('replay store: a key is accepted once until it expires', async () => {
+  const store = createMemoryReplayStore();
+  const later = new Date(Date.now() + 60_000);
+  assert.is(await store.remember('idp\nA', later), true);
+  assert.is(await store.remember('idp\nA', later), false);
+  assert.is(await store.remember('idp\nB', later), true);
+  assert.is(await store.remember('idp\nC', new Date(Date.now() - 1)), true);
+  assert.is(await store.remember('idp\nC', later), true, 'an expired key is forgotten');
+});
+
+test('replay store: concurrent remembers of one key admit exactly one', async () => {
+  const store = createMemoryReplayStore();
+  const later = new Date(Date.now() + 60_000);
+  const results = await Promise.all(Array.from({ length: 50 }, () => store.remember('k', later)));
+  assert.is(results.filter(Boolean).length, 1);
+});
+
+test('replay store: memory is bounded by maxEntries, evicting the soonest expiry', async () => {
+  const store = createMemoryReplayStore({ maxEntries: 3 });
+  const at = (s) => new Date(Date.now() + s * 1000);
+  await store.remember('soon', at(10));
+  await store.remember('b', at(100));
+  await store.remember('c', at(100));
+  await store.remember('d', at(100));
+  assert.is(await store.remember('b', at(100)), false, 'long-lived keys are kept');
+  assert.is(await store.remember('d', at(100)), false);
+  assert.is(await store.remember('soon', at(10)), true, 'the soonest-expiring key made room');
+});
+
+test('replay store: bad options and bad dates are typed errors', async () => {
+  for (const maxEntries of [0, -1, 1.5, Number.NaN]) {
+    try {
+      createMemoryReplayStore({ maxEntries });
+      assert.unreachable();
+    } catch (error) {
+      assert.is(error.code, 'CONFIG_INVALID');
+    }
+  }
+  try {
+    await createMemoryReplayStore().remember('k', new Date('nope'));
+    assert.unreachable();
+  } catch (error) {
+    assert.is(error.code, 'INVALID_INPUT');
+  }
+});
+
+test.run();

@@ -1,0 +1,59 @@
+// Replays every vector: the project's own (vectors/) and the real IdP responses (../shared/vectors-real/).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runVector } from './vector-runner.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const realDir = join(root, '..', 'shared', 'vectors-real');
+
+function jsonFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'keys' ? [] : jsonFiles(path);
+    return name.endsWith('.json') ? [path] : [];
+  }).sort();
+}
+
+// Real vectors whose stated expectation contradicts a rule saml-core's specification (issue 3) sets;
+// the suite asserts saml-core's documented verdict for them instead. Each is explained in README.md.
+const DEVIATIONS = {
+  'onelogin-passport-saml-371755-2014': { code: 'CONFIG_INVALID', why: 'its SP config has acsUrl "{recipient}", not a URL; a malformed acsUrl is a config error' },
+  'onelogin-ruby-saml-app-onelogin-saml2': { code: 'CONFIG_INVALID', why: 'its SP config has acsUrl "recipient", not a URL' },
+  'onelogin-xml-crypto-164679-2013': { code: 'CONFIG_INVALID', why: 'its SP config has acsUrl "ForNodeJS", not a URL' },
+  'adfs-net-saml2-socialflow-ssodev1-2015': { code: 'NAMEID_INVALID', why: 'the AD FS assertion has no NameID; saml-core requires one' },
+  'adfs-passport-saml-neudesic-2013': { code: 'NAMEID_INVALID', why: 'the AD FS assertion has no NameID; saml-core requires one' },
+};
+
+const own = jsonFiles(join(root, 'vectors')).map((path) => ({ path, vector: JSON.parse(readFileSync(path, 'utf8')) }));
+const real = jsonFiles(realDir).map((path) => ({ path, vector: JSON.parse(readFileSync(path, 'utf8')) }));
+const byName = new Map([...own, ...real].map(({ vector }) => [vector.name, vector]));
+
+test('the vector sets are present', () => {
+  assert.ok(real.length >= 45, `expected the 45 real vectors in ${realDir}; found ${real.length}`);
+  assert.ok(own.length >= 80, `expected the generated vectors in vectors/; found ${own.length}`);
+});
+
+for (const { vector } of own) {
+  test(`vector ${vector.category}: ${vector.name}`, async () => {
+    const result = await runVector(vector, byName);
+    assert.ok(result.ok, result.problem);
+  });
+}
+
+for (const { vector } of real) {
+  const deviation = DEVIATIONS[vector.name];
+  test(`real vector: ${vector.name}${deviation ? ` (deviation: ${deviation.why})` : ''}`, async () => {
+    if (deviation) {
+      const result = await runVector({ ...vector, expect: { valid: false, code: deviation.code } }, byName);
+      assert.ok(result.ok, result.problem);
+      return;
+    }
+    const result = await runVector(vector, byName);
+    assert.ok(result.ok, result.problem);
+  });
+}
+
+test.run();
