@@ -1,0 +1,15 @@
+/** saml-core: a strict SAML 2.0 service-provider core for every JavaScript runtime. */
+export { validateResponse } from './validate.js';
+export { createAuthnRequest } from './authn-request.js';
+export { createMemoryReplayStore } from './replay-store.js';
+export { SamlError, ERROR_CODES, type SamlErrorCode } from './errors.js';
+export type {
+  SamlConfig,
+  SamlPolicy,
+  ReplayStore,
+  ResponseBody,
+  ValidateOptions,
+  SamlAssertion,
+  AuthnRequestOptions,
+  AuthnRequestResult,
+} from './types.js';
