@@ -91,6 +91,8 @@ function pemToDer(pem: string, index: number): Uint8Array {
   const text = pem.trim();
   let body = text;
   if (text.startsWith('-----BEGIN')) {
+    const blocks = text.split('-----BEGIN').length - 1;
+    if (blocks > 1) throw certificateError(index, `holds ${blocks} PEM blocks; put one certificate per entry (an array of PEMs for a rollover)`);
     const match = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----$/.exec(text);
     if (match === null) throw certificateError(index, 'is not one well-formed PEM block (BEGIN and END lines must match, with one certificate per entry)');
     if (match[1] !== 'CERTIFICATE') {
