@@ -165,7 +165,7 @@ function postPage(action: string, fields: Record<string, string>): string {
   const inputs = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
-  // The script is constant so a strict CSP can allow it by hash (docs/authn-request.md).
+  // The script is constant so a strict CSP can allow it by hash (README.md, "AuthnRequest").
   return (
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signing in</title></head><body>' +
     `<form method="post" action="${escapeHtml(action)}">${inputs}` +

@@ -178,7 +178,10 @@ function inclusivePrefixes(method: Element, uri: string, what: string): string[]
 function canonicalize(node: Element, method: C14nMethod, what: string): string {
   try {
     if (method.algorithm === ALG.inclusive) {
-      return inclusive.process(node as unknown as Node, { ancestorNamespaces: ancestorNamespaces(node, null) });
+      // An unprefixed apex renders its own default namespace; an ancestor's default is added only
+      // for a prefixed apex (else the canonicalizer would write xmlns twice).
+      const inherited = ancestorNamespaces(node, null).filter((ns) => ns.prefix !== '' || node.prefix);
+      return inclusive.process(node as unknown as Node, { ancestorNamespaces: inherited });
     }
     if (method.prefixes.length === 0) return exclusive.process(node as unknown as globalThis.Element, {});
     // InclusiveNamespaces prefixes declared above the signed element are rendered on it; the

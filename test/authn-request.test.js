@@ -325,11 +325,11 @@ test('options: a non-object or an unknown (misspelt) option is INVALID_INPUT', a
   assert.ok(r.redirectUrl);
 });
 
-test('docs: the CSP hash in docs/authn-request.md matches the inline submit script', async () => {
+test('docs: the CSP hash in README.md matches the inline submit script', async () => {
   const { form } = await createAuthnRequest(config(), { binding: 'post' });
   const script = /<script>(.*?)<\/script>/.exec(form.html)[1];
   const hash = createHash('sha256').update(script).digest('base64');
-  const doc = readFileSync(new URL('../docs/authn-request.md', import.meta.url), 'utf8');
+  const doc = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   assert.ok(doc.includes(`'sha256-${hash}'`), `docs should mention 'sha256-${hash}'`);
 });
 
