@@ -138,6 +138,7 @@ function algorithm(element: Element): string {
 function canonicalizationMethod(element: Element, what: string): C14nMethod {
   const uri = algorithm(element);
   if (uri !== ALG.exc && uri !== ALG.inclusive) {
+    // SignedInfo's own canonicalization: a WithComments or unknown method is refused.
     throw notAllowed(what, 'canonicalization', uri, 'exclusive or inclusive C14N 1.0 without comments');
   }
   return { algorithm: uri, prefixes: inclusivePrefixes(element, uri, what) };
@@ -150,18 +151,18 @@ function canonicalizationMethod(element: Element, what: string): C14nMethod {
 function transformChain(transforms: Element, what: string): C14nMethod {
   const list = childElements(transforms);
   const uris = list.map(algorithm);
-  for (const uri of uris) {
-    if (uri !== ALG.enveloped && uri !== ALG.exc && uri !== ALG.inclusive) {
-      throw notAllowed(what, 'transform', uri, 'enveloped-signature and exclusive or inclusive C14N 1.0');
-    }
-  }
-  if (list.length === 0 || list.length > 2 || uris[0] !== ALG.enveloped || uris[1] === ALG.enveloped || list.some((t) => !isDs(t, 'Transform'))) {
+  const [enveloped, c14n, ...more] = list;
+  if (enveloped === undefined || uris[0] !== ALG.enveloped || more.length > 0 || list.some((t) => !isDs(t, 'Transform'))) {
     throw notAllowed(what, 'transform list', uris.join(', '), 'enveloped-signature followed by one C14N 1.0 transform');
   }
-  if (childElements(list[0] as Element).length > 0) throw notAllowed(what, 'transform', 'enveloped-signature with parameters', 'no parameters');
-  const c14n = list[1];
+  if (childElements(enveloped).length > 0) throw notAllowed(what, 'transform', 'enveloped-signature with parameters', 'no parameters');
   if (c14n === undefined) return { algorithm: ALG.inclusive, prefixes: [] };
-  return { algorithm: uris[1] as C14nMethod['algorithm'], prefixes: inclusivePrefixes(c14n, uris[1] as string, what) };
+  // XSLT, XPath filters, WithComments canonicalizations and unknown URIs are all refused here.
+  const uri = uris[1] as string;
+  if (uri !== ALG.exc && uri !== ALG.inclusive) {
+    throw notAllowed(what, 'transform', uri, 'enveloped-signature and exclusive or inclusive C14N 1.0');
+  }
+  return { algorithm: uri, prefixes: inclusivePrefixes(c14n, uri, what) };
 }
 
 /** The exc-c14n InclusiveNamespaces PrefixList; any other parameter is refused. */

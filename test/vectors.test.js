@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runVector } from './vector-runner.js';
+import { ERROR_CODES } from '../dist/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const realDir = join(root, '..', 'shared', 'vectors-real');
@@ -34,6 +35,21 @@ const byName = new Map([...own, ...real].map(({ vector }) => [vector.name, vecto
 test('the vector sets are present', () => {
   assert.ok(real.length >= 45, `expected the 45 real vectors in ${realDir}; found ${real.length}`);
   assert.ok(own.length >= 80, `expected the generated vectors in vectors/; found ${own.length}`);
+});
+
+test('every error code has at least one rejected vector of our own', () => {
+  const covered = new Set(own.map(({ vector }) => vector.expect.code).filter(Boolean));
+  assert.equal(ERROR_CODES.filter((code) => !covered.has(code)), []);
+});
+
+test('vectors cover SP- and IdP-initiated logins, RelayState and rollover for both IdPs', () => {
+  for (const idp of ['okta', 'azure']) {
+    const valid = own.filter(({ vector }) => vector.idp === idp && vector.expect.valid).map(({ vector }) => vector);
+    assert.ok(valid.some((v) => v.request_id), `${idp}: SP-initiated`);
+    assert.ok(valid.some((v) => !v.request_id), `${idp}: IdP-initiated`);
+    assert.ok(valid.some((v) => v.expect.relay_state), `${idp}: RelayState`);
+  }
+  assert.ok(own.some(({ vector }) => vector.expect.valid && vector.idp_config.certificates.length > 1), 'rollover');
 });
 
 for (const { vector } of own) {

@@ -3,7 +3,8 @@
 export const MUTATIONS = [
   // Input
   { name: 'size limit before decoding', file: 'decode.js', from: 'if (text.length > maxBytes || utf8Length(text, maxBytes) > maxBytes)', to: 'if (false)' },
-  { name: 'strict base64 (length and padding)', file: 'base64.js', from: 'if (len === 0 || len % 4 !== 0)', to: 'if (len === 0)' },
+  { name: 'strict base64 (canonical padding bits)', file: 'base64.js', from: 'if (last && ((pad === 2 && (b & 0x0f) !== 0) || (pad === 1 && (c & 0x03) !== 0)))', to: 'if (false)' },
+  { name: 'strict base64 (only white space between groups)', file: 'base64.js', from: 'let clean = text;', to: "let clean = text.replace(/[^A-Za-z0-9+/=]+/g, '');" },
   { name: 'UTF-16 refused', file: 'decode.js', from: "if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe) || b0 === 0 || b1 === 0)", to: 'if (false)' },
   { name: 'deflated payload refused', file: 'decode.js', from: 'if (bytes[first] !== 0x3c)', to: 'if (false)' },
   { name: 'non-UTF-8 encoding declaration refused', file: 'decode.js', from: "if (declaration && declaration[2].toLowerCase() !== 'utf-8')", to: 'if (false)' },
@@ -24,8 +25,9 @@ export const MUTATIONS = [
   { name: 'Reference URI is # + the parent ID', file: 'signature.js', from: 'if (!id || uri !== `#${id}`)', to: 'if (false)' },
   { name: 'signature algorithm allow-list (SHA-1 downgrade)', file: 'signature.js', from: "(signatureHash === 'SHA-1' && !allowSha1)", to: 'false' },
   { name: 'digest algorithm allow-list (SHA-1 downgrade)', file: 'signature.js', from: "(digestHash === 'SHA-1' && !allowSha1)", to: 'false' },
-  { name: 'transform allow-list (XSLT, XPath, WithComments)', file: 'signature.js', from: 'if (uri !== ALG.enveloped && uri !== ALG.exc && uri !== ALG.inclusive)', to: 'if (false)' },
-  { name: 'canonicalization allow-list', file: 'signature.js', from: 'if (uri !== ALG.exc && uri !== ALG.inclusive)', to: 'if (false)' },
+  { name: 'transform list is enveloped-signature + one C14N', file: 'signature.js', from: "uris[0] !== ALG.enveloped || more.length > 0 ||", to: '' },
+  { name: 'transform allow-list (XSLT, XPath, WithComments)', file: 'signature.js', from: "if (uri !== ALG.exc && uri !== ALG.inclusive) {\n        throw notAllowed(what, 'transform'", to: "if (false) {\n        throw notAllowed(what, 'transform'" },
+  { name: 'SignedInfo canonicalization allow-list', file: 'signature.js', from: "if (uri !== ALG.exc && uri !== ALG.inclusive) {\n        // SignedInfo", to: "if (false) {\n        // SignedInfo" },
   { name: 'digest compared', file: 'signature.js', from: 'if (!equalBytes(digest, expectedDigest))', to: 'if (false)' },
   { name: 'signature verified with the configured keys', file: 'signature.js', from: 'if (ok)', to: 'if (true)' },
   { name: 'RSA key size minimum', file: 'certificates.js', from: 'if (key.modulusBits < minRsaKeyBits)', to: 'if (false)' },
