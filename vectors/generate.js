@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import * as idp from '../dist/node/test-idp.js';
+import { CLASS_OF_CODE } from '../test/vector-runner.js';
 
 const { ALG, NS, NAMEID_FORMAT, STATUS, CONFIRMATION_METHOD, TEST_SP, TEST_IDPS, el, renderXml } = idp;
 
@@ -54,28 +55,8 @@ const AZURE_ATTRIBUTES = {
 };
 const ATTRIBUTES = { okta: OKTA_ATTRIBUTES, azure: AZURE_ATTRIBUTES };
 
-const CLASS = {
-  INVALID_INPUT: 'malformed',
-  INVALID_XML: 'malformed',
-  SIGNATURE_MISSING: 'signature',
-  SIGNATURE_INVALID: 'signature',
-  ALGORITHM_NOT_ALLOWED: 'algorithm',
-  STATUS_NOT_SUCCESS: 'status',
-  ISSUER_MISMATCH: 'issuer',
-  DESTINATION_MISMATCH: 'destination',
-  RECIPIENT_MISMATCH: 'recipient',
-  IN_RESPONSE_TO_MISMATCH: 'in-response-to',
-  UNSOLICITED_RESPONSE: 'in-response-to',
-  AUDIENCE_MISMATCH: 'audience',
-  NAMEID_FORMAT_MISMATCH: 'nameid',
-  NAMEID_INVALID: 'nameid',
-  EXPIRED: 'time',
-  NOT_YET_VALID: 'time',
-  REPLAYED: 'replay',
-  INVALID_ASSERTION: 'structure',
-  ENCRYPTED_ASSERTION_UNSUPPORTED: 'structure',
-  CONFIG_INVALID: 'config',
-};
+// The vector format's class of each error code: one table, shared with the replay runner.
+const CLASS = CLASS_OF_CODE;
 
 const DEFAULT_POLICY = { require_signed_response: true, require_signed_assertion: true, name_id_format: 'emailAddress' };
 const ASSERTION_SIGNED_ONLY = { require_signed_response: false };
