@@ -48,8 +48,8 @@ export function checkResponse(ctx: CheckContext): CheckedAssertion {
   const { config, response, assertion, now } = ctx;
   const skew = config.clockSkewMs;
 
-  checkVersion(response);
-  checkVersion(assertion);
+  checkVersionAndId(response);
+  checkVersionAndId(assertion);
   checkDestination(ctx);
   const issuer = checkIssuers(ctx);
   const inResponseTo = checkResponseInResponseTo(ctx);
@@ -104,7 +104,7 @@ export function checkResponse(ctx: CheckContext): CheckedAssertion {
 const clockHint = 'Check the clocks of the SP and the IdP, or raise policy.clockSkewSeconds slightly.';
 const acsHint = 'Set the IdP\'s ACS URL (Okta: "Single sign-on URL"; Azure: "Reply URL (Assertion Consumer Service URL)") to exactly sp.acsUrl.';
 
-function checkVersion(element: Element): void {
+function checkVersionAndId(element: Element): void {
   const version = attr(element, 'Version');
   if (version !== '2.0') {
     throw new SamlError('INVALID_ASSERTION', `Expected ${element.localName} Version "2.0"; got ${show(version)}.`);
