@@ -38,21 +38,10 @@ const OTHER_REQUEST_ID = '_7e2b9c4d1a8f4e3b9c6d5a4f3e2d1c0b';
 const VICTIM = 'admin@example.com';
 const USER = 'jane.doe@example.com';
 
-const OKTA_ATTRIBUTES = { firstName: ['Jane'], lastName: ['Doe'], email: [USER] };
-const MS = 'http://schemas.microsoft.com/identity/claims';
-const CLAIMS = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';
+// The shapes' default claims, as the test IdP sends them.
+const { okta: OKTA_ATTRIBUTES, azure: AZURE_ATTRIBUTES } = idp.DEFAULT_ATTRIBUTES;
+const { xmlsoap: CLAIMS, microsoft: MS } = idp.CLAIM_NAMESPACES;
 const GROUPS_CLAIM = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups';
-const AZURE_ATTRIBUTES = {
-  [`${MS}/tenantid`]: [TEST_IDPS.azure.tenantId],
-  [`${MS}/objectidentifier`]: ['5b1f3c2a-7d4e-4a9b-8c6d-2e1f0a9b8c7d'],
-  [`${MS}/displayname`]: ['Jane Doe'],
-  [`${MS}/identityprovider`]: [TEST_IDPS.azure.entityId],
-  'http://schemas.microsoft.com/claims/authnmethodsreferences': ['http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password'],
-  [`${CLAIMS}/givenname`]: ['Jane'],
-  [`${CLAIMS}/surname`]: ['Doe'],
-  [`${CLAIMS}/emailaddress`]: [USER],
-  [`${CLAIMS}/name`]: [USER],
-};
 const ATTRIBUTES = { okta: OKTA_ATTRIBUTES, azure: AZURE_ATTRIBUTES };
 
 // The vector format's class of each error code: one table, shared with the replay runner.
@@ -312,29 +301,6 @@ function controls() {
     spec: { attributes: { ...OKTA_ATTRIBUTES, department: ['R&D <Core> "Platform" \'A\''], note: ['a]]>b'], title: ['  padded  '] } },
   });
   control('okta-replay-first', 'okta', 'A valid Okta login that the replay vector posts a second time; on its own it must be accepted.');
-  control('okta-rsa-sha384', 'okta', 'Okta-shaped response signed with RSA-SHA384 and SHA-384 digests (exclusive C14N); allowed algorithms, must be accepted.', {
-    signing: { signatureAlgorithm: ALG.rsaSha384, digestAlgorithm: ALG.sha384 },
-  });
-  control('okta-rsa-sha512', 'okta', 'Okta-shaped response signed with RSA-SHA512 and SHA-512 digests (exclusive C14N); allowed algorithms, must be accepted.', {
-    signing: { signatureAlgorithm: ALG.rsaSha512, digestAlgorithm: ALG.sha512 },
-  });
-  control('okta-inclusive-c14n', 'okta', 'Both signatures use inclusive Canonical XML 1.0 (SignedInfo and reference transform), which some IdPs emit; the in-scope ancestor namespaces must be rendered and the response accepted.', {
-    signing: { canonicalization: ALG.c14n },
-  });
-  control('okta-assertion-signed-only-policy', 'okta', 'Only the Assertion is signed and policy require_signed_response is false; the signed Assertion alone must be enough.', {
-    signing: { signResponse: false },
-    policy: ASSERTION_SIGNED_ONLY,
-    signatures: sigs('absent', 'valid'),
-  });
-  control('okta-response-signed-only-policy', 'okta', 'Only the Response is signed and policy require_signed_assertion is false; the Response signature covers the Assertion and must be enough.', {
-    signing: { signAssertion: false },
-    policy: RESPONSE_SIGNED_ONLY,
-    signatures: sigs('valid', 'absent'),
-  });
-  control('okta-sha1-allowed-policy', 'okta', 'An old IdP signing with RSA-SHA1 and SHA-1 digests, accepted only because policy allow_sha1 is true.', {
-    signing: { signatureAlgorithm: ALG.rsaSha1, digestAlgorithm: ALG.sha1 },
-    policy: { allow_sha1: true },
-  });
   control('okta-persistent-nameid-any-format', 'okta', 'A persistent NameID (Okta user ID) accepted under policy name_id_format "any"; no email check applies to it.', {
     spec: { nameId: '00u1a2b3c4d5e6f7g8h9', nameIdFormat: NAMEID_FORMAT.persistent },
     policy: { name_id_format: 'any' },
@@ -370,33 +336,41 @@ function controls() {
   control('azure-rollover-signed-with-old', 'azure', 'Certificate rollover: two certificates configured [current, next] and the response is still signed with the current one; it must be accepted.', {
     certificates: rollover,
   });
-  control('azure-assertion-signed-only-policy', 'azure', 'Entra ID\'s default signing option ("Sign SAML assertion"): only the Assertion is signed, accepted under policy require_signed_response false.', {
-    signing: { signResponse: false },
-    policy: ASSERTION_SIGNED_ONLY,
-    signatures: sigs('absent', 'valid'),
-  });
-  control('azure-response-signed-only-policy', 'azure', 'Entra ID\'s "Sign SAML response" option: only the Response is signed, accepted under policy require_signed_assertion false.', {
-    signing: { signAssertion: false },
-    policy: RESPONSE_SIGNED_ONLY,
-    signatures: sigs('valid', 'absent'),
-  });
-  control('azure-rsa-sha384', 'azure', 'Entra-shaped response signed with RSA-SHA384 and SHA-384 digests; allowed algorithms, must be accepted.', {
-    signing: { signatureAlgorithm: ALG.rsaSha384, digestAlgorithm: ALG.sha384 },
-  });
-  control('azure-rsa-sha512', 'azure', 'Entra-shaped response signed with RSA-SHA512 and SHA-512 digests; allowed algorithms, must be accepted.', {
-    signing: { signatureAlgorithm: ALG.rsaSha512, digestAlgorithm: ALG.sha512 },
-  });
-  control('azure-sha1-allowed-policy', 'azure', 'Entra ID\'s "SHA-1" signing algorithm option (RSA-SHA1, SHA-1 digests), accepted only because policy allow_sha1 is true.', {
-    signing: { signatureAlgorithm: ALG.rsaSha1, digestAlgorithm: ALG.sha1 },
-    policy: { allow_sha1: true },
-  });
   control('azure-persistent-nameid-any-format', 'azure', 'Entra ID\'s default persistent NameID (an opaque pairwise value) accepted under policy name_id_format "any".', {
     spec: { nameId: 'k3hV9xq2ZpL0mN7rT4wY1bC6dF8gJ5sA-uE2iO9pQ0c', nameIdFormat: NAMEID_FORMAT.persistent },
     policy: { name_id_format: 'any' },
   });
-  control('azure-inclusive-c14n', 'azure', 'Entra-shaped response whose signatures use inclusive Canonical XML 1.0, where the default namespace of the Assertion is in scope; must be accepted.', {
-    signing: { canonicalization: ALG.c14n },
-  });
+
+  // Signing options both IdPs offer: the same response options, each IdP's own wording.
+  const signingVariants = [
+    ['rsa-sha384', { signing: { signatureAlgorithm: ALG.rsaSha384, digestAlgorithm: ALG.sha384 } }, {
+      okta: 'Okta-shaped response signed with RSA-SHA384 and SHA-384 digests (exclusive C14N); allowed algorithms, must be accepted.',
+      azure: 'Entra-shaped response signed with RSA-SHA384 and SHA-384 digests; allowed algorithms, must be accepted.',
+    }],
+    ['rsa-sha512', { signing: { signatureAlgorithm: ALG.rsaSha512, digestAlgorithm: ALG.sha512 } }, {
+      okta: 'Okta-shaped response signed with RSA-SHA512 and SHA-512 digests (exclusive C14N); allowed algorithms, must be accepted.',
+      azure: 'Entra-shaped response signed with RSA-SHA512 and SHA-512 digests; allowed algorithms, must be accepted.',
+    }],
+    ['inclusive-c14n', { signing: { canonicalization: ALG.c14n } }, {
+      okta: 'Both signatures use inclusive Canonical XML 1.0 (SignedInfo and reference transform), which some IdPs emit; the in-scope ancestor namespaces must be rendered and the response accepted.',
+      azure: 'Entra-shaped response whose signatures use inclusive Canonical XML 1.0, where the default namespace of the Assertion is in scope; must be accepted.',
+    }],
+    ['assertion-signed-only-policy', { signing: { signResponse: false }, policy: ASSERTION_SIGNED_ONLY, signatures: sigs('absent', 'valid') }, {
+      okta: 'Only the Assertion is signed and policy require_signed_response is false; the signed Assertion alone must be enough.',
+      azure: 'Entra ID\'s default signing option ("Sign SAML assertion"): only the Assertion is signed, accepted under policy require_signed_response false.',
+    }],
+    ['response-signed-only-policy', { signing: { signAssertion: false }, policy: RESPONSE_SIGNED_ONLY, signatures: sigs('valid', 'absent') }, {
+      okta: 'Only the Response is signed and policy require_signed_assertion is false; the Response signature covers the Assertion and must be enough.',
+      azure: 'Entra ID\'s "Sign SAML response" option: only the Response is signed, accepted under policy require_signed_assertion false.',
+    }],
+    ['sha1-allowed-policy', { signing: { signatureAlgorithm: ALG.rsaSha1, digestAlgorithm: ALG.sha1 }, policy: { allow_sha1: true } }, {
+      okta: 'An old IdP signing with RSA-SHA1 and SHA-1 digests, accepted only because policy allow_sha1 is true.',
+      azure: 'Entra ID\'s "SHA-1" signing algorithm option (RSA-SHA1, SHA-1 digests), accepted only because policy allow_sha1 is true.',
+    }],
+  ];
+  for (const [variant, options, descriptions] of signingVariants) {
+    for (const shape of ['okta', 'azure']) control(`${shape}-${variant}`, shape, descriptions[shape], options);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -359,6 +359,8 @@ const OKTA: Dialect = {
 
 const CLAIMS = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';
 const MS_CLAIMS = 'http://schemas.microsoft.com/identity/claims';
+/** The two claim-URI namespaces Entra ID names its attributes in. */
+export const CLAIM_NAMESPACES = { xmlsoap: CLAIMS, microsoft: MS_CLAIMS } as const;
 
 const AZURE: Dialect = {
   xmlDeclaration: false,
@@ -399,6 +401,9 @@ const AZURE: Dialect = {
 };
 
 const DIALECTS: Record<IdpShape, Dialect> = { okta: OKTA, azure: AZURE };
+
+/** The claims each shape sends for Jane Doe when a spec names none. */
+export const DEFAULT_ATTRIBUTES: Readonly<Record<IdpShape, Readonly<Record<string, string[]>>>> = { okta: OKTA.attributes, azure: AZURE.attributes };
 
 function randomDigits(count: number): string {
   const bytes = new Uint8Array(count);
