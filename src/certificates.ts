@@ -1,23 +1,24 @@
 /**
- * The IdP certificates from the configuration → WebCrypto public keys. These are the only keys a
+ * The IdP certificates from the configuration → public keys of the crypto backend. These are the only keys a
  * signature is ever checked with: KeyInfo in a response is never read (KeyInfo substitution).
  * Each certificate is parsed once and each (certificate, hash) key imported once, then cached.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
+import { importRsaPublicKey, type HashName, type RsaPublicKey } from '#crypto-backend';
 import { decodeBase64 } from './base64.js';
 import { SamlError } from './errors.js';
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 
-export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type { HashName, RsaPublicKey };
 
 export interface VerificationKey {
   /** Subject of the certificate, for messages. */
   subject: string;
   modulusBits: number;
   /** An imported key per hash (WebCrypto binds the hash at import). */
-  key(hash: HashName): Promise<CryptoKey>;
+  key(hash: HashName): Promise<RsaPublicKey>;
 }
 
 const MAX_CACHED = 256;
@@ -68,23 +69,22 @@ async function importCertificate(pem: string, index: number): Promise<Verificati
   const subject = certificate.tbsCertificate.subject
     .map((rdn) => rdn.map((a) => a.value.toString()).join('+'))
     .join(', ');
-  const imported = new Map<HashName, Promise<CryptoKey>>();
-  const key = (hash: HashName): Promise<CryptoKey> => {
+  const imported = new Map<HashName, Promise<RsaPublicKey>>();
+  const key = (hash: HashName): Promise<RsaPublicKey> => {
     let k = imported.get(hash);
     if (k === undefined) {
-      k = crypto.subtle.importKey('spki', spkiDer, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify']);
+      k = importRsaPublicKey(spkiDer, hash);
       imported.set(hash, k);
     }
     return k;
   };
-  let probe: CryptoKey;
+  let probe: RsaPublicKey;
   try {
     probe = await key('SHA-256');
   } catch {
-    throw certificateError(index, 'has an RSA public key that WebCrypto cannot import');
+    throw certificateError(index, 'has an RSA public key that cannot be imported');
   }
-  const modulusBits = (probe.algorithm as RsaHashedKeyAlgorithm).modulusLength;
-  return { subject: subject || '(no subject)', modulusBits, key };
+  return { subject: subject || '(no subject)', modulusBits: probe.modulusBits, key };
 }
 
 function pemToDer(pem: string, index: number): Uint8Array {

@@ -8,6 +8,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { C14nCanonicalization } from 'xml-crypto/lib/c14n-canonicalization.js';
 import { ExclusiveCanonicalization } from 'xml-crypto/lib/exclusive-canonicalization.js';
+import { digestText, verifyRsaText } from '#crypto-backend';
 import { decodeBase64 } from './base64.js';
 import type { HashName, VerificationKey } from './certificates.js';
 import { NS, attr, childElements, isElement, textOf } from './dom.js';
@@ -41,7 +42,6 @@ export interface VerifiedSignature {
   certificateSubject: string;
 }
 
-const encoder = new TextEncoder();
 const exclusive = new ExclusiveCanonicalization();
 const inclusive = new C14nCanonicalization();
 
@@ -107,7 +107,7 @@ export async function verifySignature(
   } finally {
     signed.insertBefore(signature, next);
   }
-  const digest = new Uint8Array(await crypto.subtle.digest(digestHash, encoder.encode(signedText)));
+  const digest = await digestText(digestHash, signedText);
   if (!equalBytes(digest, expectedDigest)) {
     throw new SamlError(
       'SIGNATURE_INVALID',
@@ -115,9 +115,9 @@ export async function verifySignature(
     );
   }
 
-  const signedInfoBytes = encoder.encode(canonicalize(signedInfo, signedInfoC14n, what));
+  const signedInfoText = canonicalize(signedInfo, signedInfoC14n, what);
   for (const key of keys) {
-    const ok = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', await key.key(signatureHash), signatureBytes, signedInfoBytes);
+    const ok = await verifyRsaText(await key.key(signatureHash), signatureHash, signatureBytes, signedInfoText);
     if (ok) return { signatureAlgorithm: signatureMethod, digestAlgorithm: digestMethod, certificateSubject: key.subject };
   }
   throw new SamlError(
