@@ -6,18 +6,16 @@
  * with the configured keys only. No re-parse, no XPath, no key from the document.
  */
 import type { Element } from '@xmldom/xmldom';
-import { C14nCanonicalization } from 'xml-crypto/lib/c14n-canonicalization.js';
-import { ExclusiveCanonicalization } from 'xml-crypto/lib/exclusive-canonicalization.js';
 import { digestText, verifyRsaText } from '#crypto-backend';
 import { decodeBase64 } from './base64.js';
+import { C14N, canonicalize, type C14nMethod, type SubtreeReuse } from './canonicalize.js';
 import type { HashName, VerificationKey } from './certificates.js';
-import { NS, attr, childElements, isElement, textOf } from './dom.js';
+import { NS, attr, childElements, textOf } from './dom.js';
 import { SamlError } from './errors.js';
 
 const ALG = {
   enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
-  exc: 'http://www.w3.org/2001/10/xml-exc-c14n#',
-  inclusive: 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+  ...C14N,
 } as const;
 
 const SIGNATURE_METHODS: Readonly<Record<string, HashName>> = {
@@ -34,26 +32,23 @@ const DIGEST_METHODS: Readonly<Record<string, HashName>> = {
   'http://www.w3.org/2000/09/xmldsig#sha1': 'SHA-1',
 };
 
-type C14nMethod = { algorithm: typeof ALG.exc | typeof ALG.inclusive; prefixes: string[] };
-
 export interface VerifiedSignature {
   signatureAlgorithm: string;
   digestAlgorithm: string;
   certificateSubject: string;
 }
 
-const exclusive = new ExclusiveCanonicalization();
-const inclusive = new C14nCanonicalization();
-
 /**
  * Verify `signature`, a ds:Signature that must be a direct child of `signed`, over `signed`.
- * Throws a SamlError on any deviation; returns what was verified.
+ * Throws a SamlError on any deviation; returns what was verified. `reuse` carries renderings of
+ * the Assertion's children from one canonicalization to the next (see canonicalize.ts).
  */
 export async function verifySignature(
   signed: Element,
   signature: Element,
   keys: readonly VerificationKey[],
   allowSha1: boolean,
+  reuse: SubtreeReuse | null = null,
 ): Promise<VerifiedSignature> {
   const what = signed.localName ?? signed.nodeName;
   if (signature.parentNode !== signed) throw invalid(what, 'the Signature is not a direct child of the element it signs');
@@ -103,7 +98,7 @@ export async function verifySignature(
   signed.removeChild(signature);
   let signedText: string;
   try {
-    signedText = canonicalize(signed, referenceC14n, what);
+    signedText = canonicalize(signed, referenceC14n, what, reuse);
   } finally {
     signed.insertBefore(signature, next);
   }
@@ -174,58 +169,6 @@ function inclusivePrefixes(method: Element, uri: string, what: string): string[]
     throw notAllowed(what, 'canonicalization parameter', only.nodeName, 'only InclusiveNamespaces with exclusive C14N');
   }
   return (attr(only, 'PrefixList') ?? '').split(/\s+/).filter((p) => p !== '');
-}
-
-function canonicalize(node: Element, method: C14nMethod, what: string): string {
-  try {
-    if (method.algorithm === ALG.inclusive) {
-      // An unprefixed apex renders its own default namespace; an ancestor's default is added only
-      // for a prefixed apex (else the canonicalizer would write xmlns twice).
-      const inherited = ancestorNamespaces(node, null).filter((ns) => ns.prefix !== '' || node.prefix);
-      return inclusive.process(node as unknown as Node, { ancestorNamespaces: inherited });
-    }
-    if (method.prefixes.length === 0) return exclusive.process(node as unknown as globalThis.Element, {});
-    // InclusiveNamespaces prefixes declared above the signed element are rendered on it; the
-    // canonicalizer takes them as temporary declarations, removed again below.
-    const added = ancestorNamespaces(node, new Set(method.prefixes));
-    for (const ns of added) node.setAttributeNS('http://www.w3.org/2000/xmlns/', `xmlns:${ns.prefix}`, ns.namespaceURI);
-    try {
-      return exclusive.process(node as unknown as globalThis.Element, { inclusiveNamespacesPrefixList: method.prefixes });
-    } finally {
-      for (const ns of added) node.removeAttributeNS('http://www.w3.org/2000/xmlns/', ns.prefix);
-    }
-  } catch (error) {
-    if (error instanceof SamlError) throw error;
-    throw invalid(what, `canonicalization failed (${error instanceof Error ? error.message : String(error)})`);
-  }
-}
-
-interface NamespaceBinding {
-  prefix: string;
-  namespaceURI: string;
-}
-
-/** Namespace declarations in scope from the ancestors of `node` and not redeclared on it. */
-function ancestorNamespaces(node: Element, only: Set<string> | null): NamespaceBinding[] {
-  const seen = new Set<string>();
-  for (let i = 0; i < node.attributes.length; i++) {
-    const a = node.attributes.item(i);
-    if (a === null) continue;
-    if (a.name === 'xmlns') seen.add('');
-    else if (a.prefix === 'xmlns') seen.add(a.localName as string);
-  }
-  const out: NamespaceBinding[] = [];
-  for (let p = node.parentNode; p !== null && isElement(p); p = p.parentNode) {
-    for (let i = 0; i < p.attributes.length; i++) {
-      const a = p.attributes.item(i);
-      if (a === null) continue;
-      const prefix = a.name === 'xmlns' ? '' : a.prefix === 'xmlns' ? (a.localName as string) : null;
-      if (prefix === null || seen.has(prefix)) continue;
-      seen.add(prefix);
-      if (a.value !== '' && (only === null || only.has(prefix))) out.push({ prefix, namespaceURI: a.value });
-    }
-  }
-  return out;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

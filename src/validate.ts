@@ -4,6 +4,7 @@
  * replay. Values flow one way; nothing reaches back to the raw text once the DOM exists.
  */
 import type { Element } from '@xmldom/xmldom';
+import { createSubtreeReuse } from './canonicalize.js';
 import { loadVerificationKeys } from './certificates.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { decodeBody } from './decode.js';
@@ -36,9 +37,11 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
 
   const { responseSignature, assertionSignature } = placeSignatures(parsed, assertion);
   requireSignatures(cfg, responseSignature, assertionSignature);
-  // A signed Response covers its Assertion: theAssertion() proved it is a direct child.
-  if (responseSignature) await verifySignature(response, responseSignature, keys, cfg.allowSha1);
-  if (assertionSignature) await verifySignature(assertion, assertionSignature, keys, cfg.allowSha1);
+  // A signed Response covers its Assertion: theAssertion() proved it is a direct child. The
+  // Assertion's content is canonicalized once for both digests where the rendering is the same.
+  const reuse = createSubtreeReuse(assertion);
+  if (responseSignature) await verifySignature(response, responseSignature, keys, cfg.allowSha1, reuse);
+  if (assertionSignature) await verifySignature(assertion, assertionSignature, keys, cfg.allowSha1, reuse);
 
   const result = checkResponse({ config: cfg, response, assertion, responseSigned: responseSignature !== null, requestIds, now });
   await checkReplay(cfg, result.issuer, result.assertionId, result.notOnOrAfter, now);

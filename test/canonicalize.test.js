@@ -1,0 +1,135 @@
+// Subtree reuse between the Response's and the Assertion's canonicalization must never change a
+// canonical form: for every vector and every pair of methods, the Assertion canonicalized after
+// the Response (reusing renderings) is byte-identical to the Assertion canonicalized alone.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DOMParser } from '@xmldom/xmldom';
+import { C14N, canonicalize, createSubtreeReuse } from '../dist/canonicalize.js';
+import { parseResponse } from '../dist/parse.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const DS = 'http://www.w3.org/2000/09/xmldsig#';
+
+function jsonFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'keys' ? [] : jsonFiles(path);
+    return name.endsWith('.json') ? [path] : [];
+  });
+}
+
+const samlResponseOf = (vector) => (typeof vector.body === 'string' ? new URLSearchParams(vector.body).get('SAMLResponse') : vector.saml_response);
+const xmlOf = (vector) => new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(samlResponseOf(vector)), (c) => c.charCodeAt(0)));
+const parse = (xml) => new DOMParser({ onError: () => {} }).parseFromString(xml, 'text/xml');
+const childAssertion = (response) => Array.from(response.childNodes).find((n) => n.localName === 'Assertion' && n.namespaceURI === SAML);
+const ownSignature = (element) => Array.from(element.childNodes).find((n) => n.localName === 'Signature' && n.namespaceURI === DS) ?? null;
+
+/** Canonicalize `element` as its enveloped signature's digest sees it: without that Signature. */
+function withoutSignature(element, method, reuse) {
+  const signature = ownSignature(element);
+  const next = signature?.nextSibling ?? null;
+  if (signature) element.removeChild(signature);
+  try {
+    return canonicalize(element, method, element.localName, reuse);
+  } finally {
+    if (signature) element.insertBefore(signature, next);
+  }
+}
+
+const METHODS = [
+  { algorithm: C14N.exc, prefixes: [] },
+  { algorithm: C14N.exc, prefixes: ['xs'] },
+  { algorithm: C14N.exc, prefixes: ['xs', 'xsi', 'saml', 'saml2'] },
+  { algorithm: C14N.inclusive, prefixes: [] },
+];
+
+/** For each pair of methods: the Assertion's canonical form with reuse equals the one without. Returns the reuse count. */
+function assertSameWithReuse(xml, label) {
+  const doc = parse(xml);
+  const response = doc.documentElement;
+  const assertion = childAssertion(response);
+  if (!assertion) return null;
+  let reused = 0;
+  for (const responseMethod of METHODS) {
+    for (const assertionMethod of METHODS) {
+      const alone = withoutSignature(assertion, assertionMethod, null);
+      const reuse = createSubtreeReuse(assertion);
+      const responseText = withoutSignature(response, responseMethod, reuse);
+      assert.is(withoutSignature(response, responseMethod, null), responseText, `${label}: Response, ${responseMethod.algorithm} ${responseMethod.prefixes}`);
+      const after = withoutSignature(assertion, assertionMethod, reuse);
+      assert.is(after, alone, `${label}: Assertion ${assertionMethod.algorithm} [${assertionMethod.prefixes}] after Response ${responseMethod.algorithm} [${responseMethod.prefixes}]`);
+      reused += reuse.reused;
+    }
+  }
+  return reused;
+}
+
+test('reuse never changes a canonical form, on every vector of ours and every real one', () => {
+  const files = [...jsonFiles(join(root, 'vectors')), ...jsonFiles(join(root, '..', 'shared', 'vectors-real'))];
+  let checked = 0;
+  for (const path of files) {
+    const vector = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof samlResponseOf(vector) !== 'string') continue;
+    let xml;
+    try {
+      xml = xmlOf(vector);
+    } catch {
+      continue; // not base64 UTF-8: an input vector, rejected before any canonicalization
+    }
+    try {
+      parseResponse(xml);
+    } catch {
+      continue; // refused by the parser: never canonicalized
+    }
+    if (assertSameWithReuse(xml, vector.name) !== null) checked++;
+  }
+  assert.ok(checked >= 120, `expected most vectors to have a Response with an Assertion; checked ${checked}`);
+});
+
+test('an Okta-shaped and an Azure-shaped response reuse every child of the Assertion', () => {
+  for (const name of ['okta/okta-sp-initiated-5-attributes.json', 'azure/azure-sp-initiated.json']) {
+    const vector = JSON.parse(readFileSync(join(root, 'vectors', name), 'utf8'));
+    const doc = parse(xmlOf(vector));
+    const assertion = childAssertion(doc.documentElement);
+    const reuse = createSubtreeReuse(assertion);
+    withoutSignature(doc.documentElement, { algorithm: C14N.exc, prefixes: name.startsWith('okta') ? ['xs'] : [] }, reuse);
+    withoutSignature(assertion, { algorithm: C14N.exc, prefixes: name.startsWith('okta') ? ['xs'] : [] }, reuse);
+    const children = Array.from(assertion.childNodes).filter((n) => n.nodeType === 1 && n !== ownSignature(assertion));
+    assert.is(reuse.reused, children.length, name);
+  }
+});
+
+// Contexts where the Response around the Assertion changes how its content renders.
+const CASES = {
+  'default namespace inherited from an unprefixed Response':
+    '<Response xmlns="urn:protocol" ID="r"><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a"><Extra><saml:Issuer>i</saml:Issuer></Extra></saml:Assertion></Response>',
+  'a PrefixList prefix declared on the Response and redundantly inside the Assertion':
+    '<p:Response xmlns:p="urn:protocol" xmlns:xs="http://www.w3.org/2001/XMLSchema" ID="r"><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a"><saml:AttributeStatement xmlns:xs="http://www.w3.org/2001/XMLSchema"><saml:Attribute Name="n"><saml:AttributeValue>v</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion></p:Response>',
+  'a prefix the Response binds to another namespace than the Assertion content':
+    '<saml:Response xmlns:saml="urn:protocol" ID="r"><a:Assertion xmlns:a="urn:oasis:names:tc:SAML:2.0:assertion" ID="a"><saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">i</saml:Issuer><a:Subject><saml:X/></a:Subject></a:Assertion></saml:Response>',
+  'the Assertion content uses the Response prefix in the same namespace':
+    '<p:Response xmlns:p="urn:protocol" ID="r"><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a"><saml:Subject><p:Extension/></saml:Subject></saml:Assertion></p:Response>',
+};
+
+for (const [name, xml] of Object.entries(CASES)) {
+  test(`reuse renders the same: ${name}`, () => {
+    assert.ok(assertSameWithReuse(xml, name) !== null);
+  });
+}
+
+test('reuse is refused where the context changes the rendering', () => {
+  const doc = parse(CASES['default namespace inherited from an unprefixed Response']);
+  const assertion = childAssertion(doc.documentElement);
+  const reuse = createSubtreeReuse(assertion);
+  const method = { algorithm: C14N.exc, prefixes: [] };
+  canonicalize(doc.documentElement, method, 'Response', reuse);
+  const alone = canonicalize(assertion, method, 'Assertion', reuse);
+  assert.is(reuse.reused, 0);
+  assert.ok(alone.includes('<Extra xmlns="urn:protocol">'), alone);
+});
+
+test.run();
