@@ -61,9 +61,12 @@ function single(fields: URLSearchParams | Record<string, string | undefined>, na
   return value;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 function checkSize(text: string, maxBytes: number): void {
-  // UTF-16 length is a lower bound of the UTF-8 size; count exactly only when it might fit.
-  if (text.length > maxBytes || utf8Length(text, maxBytes) > maxBytes) {
+  // UTF-16 length is a lower bound of the UTF-8 size, and exact for ASCII (every base64 or
+  // URL-encoded body); count exactly only when other characters might still fit.
+  if (text.length > maxBytes || (!ASCII.test(text) && utf8Length(text, maxBytes) > maxBytes)) {
     throw new SamlError(
       'INVALID_INPUT',
       `The POST body is larger than the ${maxBytes}-byte limit; it was refused before decoding.`,
