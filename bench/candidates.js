@@ -130,7 +130,7 @@ const nodeSaml = {
       ],
       unmapped: [
         'Destination and SubjectConfirmationData Recipient (no option: not checked)',
-        ...(emulateNow ? [`now: no clock option; the skew was widened to ${Math.round(skew / 1000)} s instead`] : []),
+        ...(emulateNow ? [`now: no clock option; acceptedClockSkewMs widened to the distance to vector.now (${Math.round(skew / 1000)} s${skew > 3_600_000 ? ': time checks effectively off' : ''})`] : []),
         ...unmappedPolicy(vector, { signatures: false }),
       ],
     };
@@ -187,7 +187,7 @@ const samlifyCandidate = {
         `wantMessageSigned + wantAssertionsSigned true; IdP entityID ${vector.idp_config.entityId ? 'pinned' : 'taken from the response (the vector pins none)'}; signingCert; clockDrifts ${emulateNow ? `[${offset - DEFAULT_SKEW_MS}, ${offset + DEFAULT_SKEW_MS}] ms (emulates vector.now)` : 'default [0, 0] (real clock)'}`,
       ],
       unmapped: [
-        'both signatures required: no option (it accepts the response when either signature verifies; the want* flags only shape metadata)',
+        'both signatures required: no option (it accepts the response when either signature verifies; its want* flags do not change how a response is verified)',
         'audience, InResponseTo, Destination and Recipient (no option: not checked)',
         ...(vector.sp?.decryptionPrivateKey ? ['decryptionPrivateKey (not mapped)'] : []),
         ...unmappedPolicy(vector, { signatures: false }),
