@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { bodyOf } from '../test/vector-runner.js';
 import { buildFixture } from './fixtures.js';
 
-/** `spec` is { fixture: name } or { vector: path }; it is also what a child process is handed. */
+/** `spec` is { fixture: name } or { vector: path }. A case is plain data, so it can be handed to a child process. */
 export async function loadCase(spec) {
   if (spec.fixture) return { ...(await buildFixture(spec.fixture)), timed: 'valid', emulateNow: false, spec };
   const vector = JSON.parse(readFileSync(resolve(spec.vector), 'utf8'));

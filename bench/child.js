@@ -1,20 +1,20 @@
 /**
  * The measurements that need a fresh process or thread of their own.
  *
- * Memory (a child process, run with --expose-gc):
- *   node --expose-gc bench/child.js '{"case":{"fixture":"okta-100"},"candidate":"saml-core","validations":10000}'
- *   prints { heapAfterBaseline, heapAfterAll } in bytes: heap used after global.gc() following the
- *   first 50 validations and following all of them.
+ * `case` is a loaded case (cases.js) without its functions: the vector, inputs and expectations.
+ *
+ * Memory (a child process, run with --expose-gc; the job { case, candidate, validations } as JSON on
+ *   stdin): prints { heapAfterBaseline, heapAfterAll } in bytes, the heap used after global.gc()
+ *   following the first 50 validations and following all of them.
  * Throughput (a worker thread, workerData { case, candidate, durationMs }): sets up, warms up, says
  *   'ready', waits for 'start', validates for durationMs and posts { ops, elapsedMs }.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { candidateNamed } from './candidates.js';
-import { loadCase } from './cases.js';
 import { MEMORY_BASELINE_VALIDATIONS, runFor } from './measure.js';
 
 async function validator(job) {
-  const benchCase = await loadCase(job.case);
+  const benchCase = job.case;
   const candidate = await candidateNamed(job.candidate).setup(benchCase.vector, { emulateNow: benchCase.emulateNow });
   const input = benchCase.inputs[benchCase.timed];
   return benchCase.expected[benchCase.timed].valid ? () => candidate.validate(input) : () => candidate.validate(input).catch(() => null);
@@ -43,5 +43,11 @@ async function throughput(job) {
   parentPort.postMessage('ready');
 }
 
-if (isMainThread) await memory(JSON.parse(process.argv[2]));
+async function stdin() {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+if (isMainThread) await memory(JSON.parse(await stdin()));
 else await throughput(workerData);

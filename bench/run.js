@@ -17,7 +17,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { BASELINE, CANDIDATES, REQUIRED_TO_PASS } from './candidates.js';
 import { loadCase } from './cases.js';
@@ -26,7 +26,8 @@ import { MEMORY_BASELINE_VALIDATIONS, MODES, compare } from './measure.js';
 import { caseTable, configurationList, mib, micros, perSecond, ratio, table } from './report.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
-const log = (message) => process.stderr.write(`${message}\n`);
+const startedAt = performance.now();
+const log = (message) => process.stderr.write(`[${((performance.now() - startedAt) / 1000).toFixed(1)} s] ${message}\n`);
 const print = (text = '') => process.stdout.write(`${text}\n`);
 const messageOf = (error) => (error instanceof Error ? `${error.code ? `${error.code}: ` : ''}${error.message}` : String(error));
 
@@ -126,30 +127,47 @@ function rejecting(validator, input) {
 // Extra measurements
 // ---------------------------------------------------------------------------------------------
 
-const execFileAsync = promisify(execFile);
+/** Runs node with `args`, `input` on its stdin; resolves to its stdout. */
+function runChild(args, input) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${error.message}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+      else resolve(stdout);
+    });
+    child.stdin.end(input);
+  });
+}
 
-async function memory(spec, names, validations) {
-  const rows = [];
-  for (const candidate of names) {
+/** Heap readings don't depend on CPU time, so the child processes run one per core at once. */
+async function memory(benchCase, names, validations) {
+  const measureOne = async (candidate) => {
     log(`  memory: ${candidate}, ${validations} validations`);
     try {
-      const job = JSON.stringify({ case: spec, candidate, validations });
-      const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', CHILD, job], { maxBuffer: 1 << 20 });
+      const stdout = await runChild(['--expose-gc', CHILD], JSON.stringify({ case: benchCase, candidate, validations }));
       const { heapAfterBaseline, heapAfterAll } = JSON.parse(stdout);
-      rows.push({ candidate, validations, heapAfterBaseline, heapAfterAll, growth: heapAfterAll - heapAfterBaseline });
+      return { candidate, validations, heapAfterBaseline, heapAfterAll, growth: heapAfterAll - heapAfterBaseline };
     } catch (error) {
-      rows.push({ candidate, validations, error: messageOf(error).slice(0, 300) });
+      return { candidate, validations, error: messageOf(error).slice(0, 300) };
     }
-  }
+  };
+  const rows = new Array(names.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < names.length) {
+      const i = next++;
+      rows[i] = await measureOne(names[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), names.length) }, lane));
   return rows;
 }
 
-async function throughput(spec, names, durationMs) {
+async function throughput(benchCase, names, durationMs) {
   const threads = availableParallelism();
   const rows = [];
   for (const candidate of names) {
     log(`  throughput: ${candidate}, ${threads} worker threads`);
-    const workers = Array.from({ length: threads }, () => new Worker(CHILD, { workerData: { case: spec, candidate, durationMs } }));
+    const workers = Array.from({ length: threads }, () => new Worker(CHILD, { workerData: { case: benchCase, candidate, durationMs } }));
     try {
       const next = (worker) =>
         new Promise((resolve, reject) => {
@@ -228,12 +246,14 @@ async function main() {
   print(`Method: ${settings.warmupMs} ms warm-up each, then ${settings.rounds} interleaved rounds (order rotated) of ~${settings.batchMs} ms batches; median µs/op and median per-round ratio to ${BASELINE}.`);
 
   const caseResults = [];
+  const loadedCases = new Map();
   let shownConfiguration = null;
   for (const spec of specs) {
     log(`case ${spec.fixture ?? spec.vector}`);
     const benchCase = await loadCase(spec);
     const result = await runCase(benchCase, settings);
     caseResults.push(result);
+    loadedCases.set(result, benchCase);
     const configuration = configurationList(result.candidates.filter((c) => c.settings.length));
     if (configuration !== shownConfiguration) {
       print();
@@ -253,7 +273,7 @@ async function main() {
   const names = extrasCase.candidates.filter((c) => c.timing).map((c) => c.name);
   log(`extra measurements on ${extrasCase.name}`);
 
-  const memoryRows = await memory(extrasCase.spec, names, settings.memoryValidations);
+  const memoryRows = await memory(loadedCases.get(extrasCase), names, settings.memoryValidations);
   print();
   print(`## Memory (${extrasCase.name})`);
   print();
@@ -266,7 +286,7 @@ async function main() {
     ),
   );
 
-  const throughputRows = await throughput(extrasCase.spec, names, settings.throughputMs);
+  const throughputRows = await throughput(loadedCases.get(extrasCase), names, settings.throughputMs);
   print();
   print(`## Throughput on all cores (${extrasCase.name})`);
   print();
