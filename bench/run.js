@@ -266,6 +266,7 @@ async function main() {
     print(`## ${result.name}${spec.vector ? ` (vector ${spec.vector}, expected ${benchCase.expected.vector.valid ? 'valid' : 'rejected'})` : ''}`);
     print();
     print(caseTable(result, BASELINE));
+    if (benchCase.vector.replay_of) print(`\n(replay_of ${benchCase.vector.replay_of} is ignored: every candidate's replay protection is off here, so a replay is judged as a first post.)`);
   }
 
   // The extra measurements use okta-100 (okta-5 in a quick run) when it was run, else the first case.
