@@ -6,8 +6,8 @@
  * Memory (a child process, run with --expose-gc; the job { case, candidate, validations } as JSON on
  *   stdin): prints { heapAfterBaseline, heapAfterAll } in bytes, the heap used after global.gc()
  *   following the first 50 validations and following all of them.
- * Throughput (a worker thread, workerData { case, candidate, durationMs }): sets up, warms up, says
- *   'ready', waits for 'start', validates for durationMs and posts { ops, elapsedMs }.
+ * Throughput (a worker thread, workerData { case, candidate, durationMs, warmupMs }): sets up, warms
+ *   up, says 'ready', waits for 'start', validates for durationMs and posts { ops, elapsedMs }.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { candidateNamed } from './candidates.js';
@@ -38,7 +38,7 @@ async function memory(job) {
 
 async function throughput(job) {
   const validate = await validator(job);
-  await runFor(validate, 300);
+  await runFor(validate, job.warmupMs ?? 300);
   parentPort.once('message', async () => parentPort.postMessage(await runFor(validate, job.durationMs)));
   parentPort.postMessage('ready');
 }

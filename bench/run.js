@@ -162,12 +162,14 @@ async function memory(benchCase, names, validations) {
   return rows;
 }
 
-async function throughput(benchCase, names, durationMs) {
+/** Each worker warms up for twice the mode's warm-up: a fresh isolate starts with cold code. */
+async function throughput(benchCase, names, { throughputMs: durationMs, warmupMs: mainWarmupMs }) {
+  const warmupMs = 2 * mainWarmupMs;
   const threads = availableParallelism();
   const rows = [];
   for (const candidate of names) {
     log(`  throughput: ${candidate}, ${threads} worker threads`);
-    const workers = Array.from({ length: threads }, () => new Worker(CHILD, { workerData: { case: benchCase, candidate, durationMs } }));
+    const workers = Array.from({ length: threads }, () => new Worker(CHILD, { workerData: { case: benchCase, candidate, durationMs, warmupMs } }));
     try {
       const next = (worker) =>
         new Promise((resolve, reject) => {
@@ -287,11 +289,11 @@ async function main() {
     ),
   );
 
-  const throughputRows = await throughput(loadedCases.get(extrasCase), names, settings.throughputMs);
+  const throughputRows = await throughput(loadedCases.get(extrasCase), names, settings);
   print();
   print(`## Throughput on all cores (${extrasCase.name})`);
   print();
-  print(`One worker thread per core (os.availableParallelism() = ${meta.parallelism}), each validating for ${settings.throughputMs} ms; "one thread" is the ops/s of the table above.`);
+  print(`One worker thread per core (os.availableParallelism() = ${meta.parallelism}), each warmed up for ${2 * settings.warmupMs} ms, then validating for ${settings.throughputMs} ms; "one thread" is the ops/s of the table above.`);
   print();
   print(
     table(
