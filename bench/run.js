@@ -1,0 +1,346 @@
+#!/usr/bin/env node
+/**
+ * The peer benchmark: saml-core against node-saml, samlify, @boxyhq/saml20 and the raw xml-crypto
+ * baseline (bench/README.md).
+ *
+ *   npm run bench                                  # every fixture, full run
+ *   npm run bench -- --quick                       # a short run (CI smoke: --quick --fixtures okta-5)
+ *   npm run bench -- --fixtures okta-5,azure-1000  # some fixtures
+ *   npm run bench -- --vector FILE [--vector FILE] # any vector in the shared format
+ *   npm run bench -- --rounds 25 --json out.json   # more rounds; the results as JSON too
+ *
+ * Markdown tables go to stdout, progress to stderr. Exits non-zero when saml-core or the baseline
+ * gives a wrong verdict on a fixture (rejects the valid one, returns another NameID, or accepts a
+ * tampered copy).
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { BASELINE, CANDIDATES, REQUIRED_TO_PASS } from './candidates.js';
+import { loadCase } from './cases.js';
+import { FIXTURE_NAMES, SHAPES, SIZES } from './fixtures.js';
+import { MEMORY_BASELINE_VALIDATIONS, MODES, compare } from './measure.js';
+import { caseTable, configurationList, mib, micros, perSecond, ratio, table } from './report.js';
+
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+const startedAt = performance.now();
+const log = (message) => process.stderr.write(`[${((performance.now() - startedAt) / 1000).toFixed(1)} s] ${message}\n`);
+const print = (text = '') => process.stdout.write(`${text}\n`);
+const messageOf = (error) => (error instanceof Error ? `${error.code ? `${error.code}: ` : ''}${error.message}` : String(error));
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      fixtures: { type: 'string' },
+      vector: { type: 'string', multiple: true, default: [] },
+      rounds: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    print('usage: node bench/run.js [--quick] [--fixtures a,b] [--vector FILE]... [--rounds N] [--json FILE]');
+    print(`fixtures: ${FIXTURE_NAMES.join(', ')}`);
+    process.exit(0);
+  }
+  const fixtures = values.fixtures ? values.fixtures.split(',').map((s) => s.trim()).filter(Boolean) : values.vector.length ? [] : FIXTURE_NAMES;
+  for (const name of fixtures) if (!FIXTURE_NAMES.includes(name)) throw new Error(`unknown fixture ${name}; known: ${FIXTURE_NAMES.join(', ')}`);
+  const settings = { ...MODES[values.quick ? 'quick' : 'full'] };
+  if (values.rounds !== undefined) {
+    settings.rounds = Number(values.rounds);
+    if (!Number.isInteger(settings.rounds) || settings.rounds < 1) throw new Error('--rounds takes a positive integer');
+  }
+  return { mode: values.quick ? 'quick' : 'full', settings, specs: [...fixtures.map((fixture) => ({ fixture })), ...values.vector.map((vector) => ({ vector }))], json: values.json };
+}
+
+const versionOf = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+
+// ---------------------------------------------------------------------------------------------
+// One case: verdicts on every input, then timing
+// ---------------------------------------------------------------------------------------------
+
+async function judge(validator, input, expected) {
+  try {
+    const { nameId } = await validator.validate(input);
+    return { expected, accepted: true, nameId, nameIdOk: expected.nameId === undefined || nameId === expected.nameId };
+  } catch (error) {
+    return { expected, accepted: false, error: messageOf(error) };
+  }
+}
+
+const isRight = (v) => (v.expected.valid ? v.accepted && v.nameIdOk : !v.accepted);
+
+async function runCase(benchCase, settings) {
+  const candidates = [];
+  for (const candidate of CANDIDATES) {
+    const entry = { name: candidate.name, label: candidate.label ?? candidate.name, settings: [], unmapped: [], verdicts: {}, timing: null, error: null };
+    candidates.push(entry);
+    let validator;
+    try {
+      validator = await candidate.setup(benchCase.vector, { emulateNow: benchCase.emulateNow });
+    } catch (error) {
+      entry.error = `setup failed: ${messageOf(error)}`;
+      continue;
+    }
+    Object.assign(entry, { settings: validator.settings, unmapped: validator.unmapped });
+    Object.defineProperty(entry, 'validator', { value: validator, enumerable: false });
+    for (const [label, input] of Object.entries(benchCase.inputs)) {
+      entry.verdicts[label] = await judge(validator, input, benchCase.expected[label]);
+    }
+    const timed = entry.verdicts[benchCase.timed];
+    if (!isRight(timed)) {
+      entry.error = timed.expected.valid ? (timed.accepted ? `returned NameID ${JSON.stringify(timed.nameId)}` : timed.error) : 'accepted what it should reject';
+      continue;
+    }
+    const input = benchCase.inputs[benchCase.timed];
+    // A negative vector's rejection is what gets timed.
+    const fn = timed.expected.valid ? () => validator.validate(input) : rejecting(validator, input);
+    Object.defineProperty(entry, 'fn', { value: fn, enumerable: false });
+  }
+  const timed = candidates.filter((c) => c.fn);
+  log(`  timing ${timed.map((c) => c.name).join(', ')} (${settings.rounds} rounds)`);
+  const baseline = timed.some((c) => c.name === BASELINE) ? BASELINE : null;
+  const timings = await compare(
+    timed.map((c) => ({ name: c.name, fn: c.fn })),
+    settings,
+    baseline,
+  );
+  for (const c of timed) c.timing = timings.get(c.name);
+  return { name: benchCase.name, spec: benchCase.spec, timed: benchCase.timed, candidates };
+}
+
+function rejecting(validator, input) {
+  return async () => {
+    try {
+      await validator.validate(input);
+    } catch {
+      // the expected outcome
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extra measurements
+// ---------------------------------------------------------------------------------------------
+
+/** Runs node with `args`, `input` on its stdin; resolves to its stdout. */
+function runChild(args, input) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${error.message}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+      else resolve(stdout);
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** Heap readings don't depend on CPU time, so the child processes run one per core at once. */
+async function memory(benchCase, names, validations) {
+  const measureOne = async (candidate) => {
+    log(`  memory: ${candidate}, ${validations} validations`);
+    try {
+      const stdout = await runChild(['--expose-gc', CHILD], JSON.stringify({ case: benchCase, candidate, validations }));
+      const { heapAfterBaseline, heapAfterAll } = JSON.parse(stdout);
+      return { candidate, validations, heapAfterBaseline, heapAfterAll, growth: heapAfterAll - heapAfterBaseline };
+    } catch (error) {
+      return { candidate, validations, error: messageOf(error).slice(0, 300) };
+    }
+  };
+  const rows = new Array(names.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < names.length) {
+      const i = next++;
+      rows[i] = await measureOne(names[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), names.length) }, lane));
+  return rows;
+}
+
+/** Each worker warms up for twice the mode's warm-up: a fresh isolate starts with cold code. */
+async function throughput(benchCase, names, { throughputMs: durationMs, warmupMs: mainWarmupMs }) {
+  const warmupMs = 2 * mainWarmupMs;
+  const threads = availableParallelism();
+  const rows = [];
+  for (const candidate of names) {
+    log(`  throughput: ${candidate}, ${threads} worker threads`);
+    const workers = Array.from({ length: threads }, () => new Worker(CHILD, { workerData: { case: benchCase, candidate, durationMs, warmupMs } }));
+    try {
+      const next = (worker) =>
+        new Promise((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        });
+      await Promise.all(workers.map(next));
+      const done = workers.map(next);
+      for (const worker of workers) worker.postMessage('start');
+      const results = await Promise.all(done);
+      const perSecondTotal = results.reduce((sum, r) => sum + (r.ops * 1000) / r.elapsedMs, 0);
+      rows.push({ candidate, threads, validationsPerSecond: perSecondTotal });
+    } catch (error) {
+      rows.push({ candidate, threads, error: messageOf(error) });
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  }
+  return rows;
+}
+
+async function authnRequests(caseResult, settings) {
+  const entries = caseResult.candidates
+    .filter((c) => c.validator?.authnRequest)
+    .map((c) => ({ name: c.name, fn: c.validator.authnRequest }));
+  const timings = await compare(entries, settings, null);
+  return entries.map(({ name }) => ({ candidate: name, usPerCall: timings.get(name).usPerOp, callsPerSecond: timings.get(name).opsPerSec }));
+}
+
+/** µs/op of each candidate at each size of each shape, from the fixture tables. */
+function sizeScaling(caseResults) {
+  const byName = new Map(caseResults.map((r) => [r.name, r]));
+  const out = [];
+  for (const shape of SHAPES) {
+    const present = SIZES.filter((size) => byName.has(`${shape}-${size}`));
+    if (present.length < 2) continue;
+    for (const { name } of CANDIDATES) {
+      const usPerOp = {};
+      for (const size of present) usPerOp[size] = byName.get(`${shape}-${size}`).candidates.find((c) => c.name === name)?.timing?.usPerOp ?? null;
+      const ratio1000to100 = usPerOp[1000] && usPerOp[100] ? usPerOp[1000] / usPerOp[100] : null;
+      out.push({ shape, candidate: name, usPerOp, ratio1000to100 });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function fixtureFailures(caseResult) {
+  if (!caseResult.spec.fixture) return [];
+  const failures = [];
+  for (const c of caseResult.candidates.filter((x) => REQUIRED_TO_PASS.includes(x.name))) {
+    if (c.error && Object.keys(c.verdicts).length === 0) failures.push(`${caseResult.name}: ${c.name} ${c.error}`);
+    for (const [label, v] of Object.entries(c.verdicts)) {
+      if (!isRight(v)) failures.push(`${caseResult.name}: ${c.name} gave a wrong verdict on ${label} (${v.accepted ? `accepted, NameID ${v.nameId}` : v.error})`);
+    }
+  }
+  return failures;
+}
+
+async function main() {
+  const { mode, settings, specs, json } = options();
+  const started = Date.now();
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    parallelism: availableParallelism(),
+    mode,
+    settings,
+    versions: Object.fromEntries(['@node-saml/node-saml', 'samlify', '@boxyhq/saml20', 'xml-crypto', '@xmldom/xmldom'].map((n) => [n, versionOf(n)])),
+  };
+  print(`# saml-core peer benchmark (${mode} run)`);
+  print();
+  print(`${meta.date}, Node ${meta.node}, ${meta.cpu}, ${meta.parallelism} cores. ${Object.entries(meta.versions).map(([n, v]) => `${n} ${v}`).join(', ')}.`);
+  print(`Method: ${settings.warmupMs} ms warm-up each, then ${settings.rounds} interleaved rounds (order rotated) of ~${settings.batchMs} ms batches; median µs/op and median per-round ratio to ${BASELINE}.`);
+
+  const caseResults = [];
+  const loadedCases = new Map();
+  let shownConfiguration = null;
+  for (const spec of specs) {
+    log(`case ${spec.fixture ?? spec.vector}`);
+    const benchCase = await loadCase(spec);
+    const result = await runCase(benchCase, settings);
+    caseResults.push(result);
+    loadedCases.set(result, benchCase);
+    const configuration = configurationList(result.candidates.filter((c) => c.settings.length));
+    if (configuration !== shownConfiguration) {
+      print();
+      print(`## Configuration${spec.vector ? ` for ${result.name}` : ''}`);
+      print();
+      print(configuration);
+      shownConfiguration = configuration;
+    }
+    print();
+    print(`## ${result.name}${spec.vector ? ` (vector ${spec.vector}, expected ${benchCase.expected.vector.valid ? 'valid' : 'rejected'})` : ''}`);
+    print();
+    print(caseTable(result, BASELINE));
+    if (benchCase.vector.replay_of) print(`\n(replay_of ${benchCase.vector.replay_of} is ignored: every candidate's replay protection is off here, so a replay is judged as a first post.)`);
+  }
+
+  // The extra measurements use okta-100 (okta-5 in a quick run) when it was run, else the first case.
+  const extrasCase = caseResults.find((r) => r.name === (mode === 'quick' ? 'okta-5' : 'okta-100')) ?? caseResults[0];
+  const names = extrasCase.candidates.filter((c) => c.timing).map((c) => c.name);
+  log(`extra measurements on ${extrasCase.name}`);
+
+  const memoryRows = await memory(loadedCases.get(extrasCase), names, settings.memoryValidations);
+  print();
+  print(`## Memory (${extrasCase.name})`);
+  print();
+  print(`Heap used after global.gc(), in a child process per candidate, after ${MEMORY_BASELINE_VALIDATIONS} and after ${settings.memoryValidations.toLocaleString('en-US')} validations.`);
+  print();
+  print(
+    table(
+      ['candidate', `MiB after ${MEMORY_BASELINE_VALIDATIONS}`, `MiB after ${settings.memoryValidations.toLocaleString('en-US')}`, 'growth MiB'],
+      memoryRows.map((r) => (r.error ? [r.candidate, '—', '—', `failed: ${r.error}`] : [r.candidate, mib(r.heapAfterBaseline), mib(r.heapAfterAll), mib(r.growth)])),
+    ),
+  );
+
+  const throughputRows = await throughput(loadedCases.get(extrasCase), names, settings);
+  print();
+  print(`## Throughput on all cores (${extrasCase.name})`);
+  print();
+  print(`One worker thread per core (os.availableParallelism() = ${meta.parallelism}), each warmed up for ${2 * settings.warmupMs} ms, then validating for ${settings.throughputMs} ms; "one thread" is the ops/s of the table above.`);
+  print();
+  print(
+    table(
+      ['candidate', 'threads', 'validations/s', 'one thread', 'scaling'],
+      throughputRows.map((r) => {
+        const single = extrasCase.candidates.find((c) => c.name === r.candidate)?.timing?.opsPerSec;
+        if (r.error) return [r.candidate, String(r.threads), `failed: ${r.error}`, perSecond(single), '—'];
+        return [r.candidate, String(r.threads), perSecond(r.validationsPerSecond), perSecond(single), single ? ratio(r.validationsPerSecond / single) : '—'];
+      }),
+    ),
+  );
+
+  log('createAuthnRequest (redirect binding)');
+  const authnRows = await authnRequests(caseResults[0], settings);
+  print();
+  print('## AuthnRequest, HTTP-Redirect binding');
+  print();
+  print('Time to build one redirect URL (deflate + base64 + query string). @boxyhq/saml20 builds the XML only: the benchmark adds the binding for it. raw xml-crypto has none.');
+  print();
+  print(table(['candidate', 'µs/call', 'calls/s'], authnRows.map((r) => [r.candidate, micros(r.usPerCall), perSecond(r.callsPerSecond)])));
+
+  const scaling = sizeScaling(caseResults);
+  if (scaling.length) {
+    print();
+    print('## Time versus size (µs/op by number of attributes)');
+    for (const shape of SHAPES) {
+      const rows = scaling.filter((r) => r.shape === shape);
+      if (!rows.length) continue;
+      const sizes = Object.keys(rows[0].usPerOp);
+      print();
+      print(table(['candidate', ...sizes.map((s) => `${shape}-${s}`), '1000/100'], rows.map((r) => [r.candidate, ...sizes.map((s) => micros(r.usPerOp[s])), ratio(r.ratio1000to100)])));
+    }
+  }
+
+  const failures = caseResults.flatMap(fixtureFailures);
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  print();
+  print(`Run took ${seconds} s.`);
+  if (json) {
+    const data = { meta, cases: caseResults, memory: { case: extrasCase.name, baselineValidations: MEMORY_BASELINE_VALIDATIONS, rows: memoryRows }, throughput: { case: extrasCase.name, rows: throughputRows }, authnRequest: authnRows, sizeScaling: scaling, failures };
+    writeFileSync(json, `${JSON.stringify(data, null, 2)}\n`);
+    log(`wrote ${json}`);
+  }
+  if (failures.length) {
+    for (const f of failures) log(`FAIL ${f}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
