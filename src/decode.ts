@@ -30,7 +30,7 @@ export function decodeBody(body: ResponseBody, maxBytes: number): DecodedBody {
 function formFields(body: ResponseBody, maxBytes: number): { samlResponse: string; relayState: string | null } {
   let fields: URLSearchParams | Record<string, string | undefined>;
   if (typeof body === 'string') {
-    checkSize(body, maxBytes);
+    checkSize(byteLength(body, maxBytes), maxBytes);
     fields = new URLSearchParams(body);
   } else if (body instanceof URLSearchParams) {
     fields = body;
@@ -45,7 +45,7 @@ function formFields(body: ResponseBody, maxBytes: number): { samlResponse: strin
   if (samlResponse === null || samlResponse === '') {
     throw new SamlError('INVALID_INPUT', 'Expected a SAMLResponse form field; the body has none.', 'The IdP must POST to the ACS URL with the HTTP-POST binding.');
   }
-  if (typeof body !== 'string') checkSize(samlResponse + (relayState ?? ''), maxBytes);
+  if (typeof body !== 'string') checkSize(byteLength(samlResponse, maxBytes) + (relayState === null ? 0 : byteLength(relayState, maxBytes)), maxBytes);
   return { samlResponse, relayState };
 }
 
@@ -63,16 +63,22 @@ function single(fields: URLSearchParams | Record<string, string | undefined>, na
 
 const ASCII = /^[\x00-\x7f]*$/;
 
-function checkSize(text: string, maxBytes: number): void {
-  // UTF-16 length is a lower bound of the UTF-8 size, and exact for ASCII (every base64 or
-  // URL-encoded body); count exactly only when other characters might still fit.
-  if (text.length > maxBytes || (!ASCII.test(text) && utf8Length(text, maxBytes) > maxBytes)) {
+function checkSize(bytes: number, maxBytes: number): void {
+  if (bytes > maxBytes) {
     throw new SamlError(
       'INVALID_INPUT',
       `The POST body is larger than the ${maxBytes}-byte limit; it was refused before decoding.`,
       'Raise policy.maxBodyBytes if your IdP sends responses this large (many attributes or groups).',
     );
   }
+}
+
+/** The UTF-8 size of `text`, or some size above `stopAbove`. */
+function byteLength(text: string, stopAbove: number): number {
+  // UTF-16 length is a lower bound of the UTF-8 size, and exact for ASCII (every base64 or
+  // URL-encoded body); count exactly only when other characters might still fit.
+  if (text.length > stopAbove || ASCII.test(text)) return text.length;
+  return utf8Length(text, stopAbove);
 }
 
 function utf8Length(text: string, stopAbove: number): number {

@@ -46,6 +46,10 @@ test('size limit is checked before any decoding (string, fields and URLSearchPar
   rejects(() => decodeBody(new URLSearchParams({ SAMLResponse: 'A'.repeat(2000) }), 1000), 'INVALID_INPUT', /limit/);
   // Multi-byte characters count as UTF-8 bytes, not UTF-16 units.
   rejects(() => decodeBody({ SAMLResponse: 'A', RelayState: 'é'.repeat(600) }, 1000), 'INVALID_INPUT', /limit/);
+  // The fields count together: each fits, their sum does not.
+  rejects(() => decodeBody({ SAMLResponse: 'A'.repeat(600), RelayState: 'r'.repeat(401) }, 1000), 'INVALID_INPUT', /1000-byte limit/);
+  const fits = b64(RESPONSE);
+  assert.is(decodeBody({ SAMLResponse: fits, RelayState: 'r'.repeat(1000 - fits.length) }, 1000).relayState.length, 1000 - fits.length);
 });
 
 test('body forms: urlencoded string, URLSearchParams and parsed fields give the same XML and RelayState', () => {
