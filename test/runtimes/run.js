@@ -39,8 +39,10 @@ function run(command, args, options = {}) {
 // Setup: the runtimes, the packed package, the harness and its data
 // ---------------------------------------------------------------------------------------------
 
+/** npm ci in test/runtimes when its node_modules is missing or older than its lockfile. */
 function installRuntimes() {
-  if (existsSync(join(here, 'node_modules'))) return;
+  const installed = join(here, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(join(here, 'package-lock.json')).mtimeMs) return;
   log('installing the runtimes (npm ci in test/runtimes)...');
   try {
     run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: here, stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
@@ -439,8 +441,9 @@ async function main() {
     }
     if (checks.length !== expectedChecks) checks.push({ name: 'check count', problem: `${checks.length} checks, expected ${expectedChecks}` });
     const bad = checks.filter((check) => check.problem);
-    for (const check of bad.filter((c) => c.problem !== 'not run').slice(0, 20)) log(`  ${runtime.name}: ${check.name}: ${check.problem}`);
-    if (bad.length > 20) log(`  ${runtime.name}: ... ${bad.length - 20} more failures`);
+    const shown = bad.filter((check) => check.problem !== 'not run');
+    for (const check of shown.slice(0, 20)) log(`  ${runtime.name}: ${check.name}: ${check.problem}`);
+    if (shown.length > 20) log(`  ${runtime.name}: ... ${shown.length - 20} more failures`);
     console.log(`${runtime.name} ${runtime.version()}: ${checks.length - bad.length} passed, ${bad.length} failed`);
     passed += checks.length - bad.length;
     failed += bad.length;
