@@ -213,8 +213,8 @@ async function workerdRuntime(vectors, logins) {
 
 const config :Workerd.Config = (
   services = [
-    (name = "replay", worker = (modules = [(name = "replay.js", esModule = embed "replay.js")], compatibilityDate = "2026-11-01")),
-    (name = "acs", worker = (modules = [(name = "acs.js", esModule = embed "acs.js")], compatibilityDate = "2026-11-01")),
+    (name = "replay", worker = (modules = [(name = "replay.js", esModule = embed "replay.js")], compatibilityDate = "2026-10-01")),
+    (name = "acs", worker = (modules = [(name = "acs.js", esModule = embed "acs.js")], compatibilityDate = "2026-10-01")),
   ],
   sockets = [
     (name = "replay", address = "127.0.0.1:${replayPort}", http = (), service = "replay"),
