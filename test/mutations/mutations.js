@@ -2,7 +2,8 @@
 // run.js; when a check's code changes, its `from` must be updated (run.js reports BROKEN).
 export const MUTATIONS = [
   // Input
-  { name: 'size limit before decoding', file: 'decode.js', from: 'if (text.length > maxBytes || utf8Length(text, maxBytes) > maxBytes)', to: 'if (false)' },
+  { name: 'size limit before decoding', file: 'decode.js', from: 'if (bytes > maxBytes)', to: 'if (false)' },
+  { name: 'size limit counts UTF-8 bytes', file: 'decode.js', from: 'if (text.length > stopAbove || ASCII.test(text))', to: 'if (true)' },
   { name: 'strict base64 (canonical padding bits)', file: 'base64.js', from: 'if (last && ((pad === 2 && (b & 0x0f) !== 0) || (pad === 1 && (c & 0x03) !== 0)))', to: 'if (false)' },
   { name: 'strict base64 (only white space between groups)', file: 'base64.js', from: 'let clean = text;', to: "let clean = text.replace(/[^A-Za-z0-9+/=]+/g, '');" },
   { name: 'UTF-16 refused', file: 'decode.js', from: "if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe) || b0 === 0 || b1 === 0)", to: 'if (false)' },
@@ -53,4 +54,7 @@ export const MUTATIONS = [
   { name: 'emailAddress NameID is an email', file: 'protocol-checks.js', from: 'if (EMAIL_FORMATS.has(nameIdFormat) && !isEmail(nameId))', to: 'if (false)' },
   { name: 'SessionNotOnOrAfter', file: 'protocol-checks.js', from: 'if (sessionNotOnOrAfter !== null && now - skew >= sessionNotOnOrAfter.getTime())', to: 'if (false)' },
   { name: 'replay refused', file: 'validate.js', from: 'if (!first)', to: 'if (false)' },
+  // Canonicalization shared between the two signatures: reused only where it renders the same
+  { name: 'reuse needs the same default namespace and PrefixList', file: 'canonicalize.js', from: 'if (earlier.defaultNs !== context.defaultNs || earlier.prefixList !== context.prefixList)', to: 'if (false)' },
+  { name: 'reuse refused for a prefix bound differently and used', file: 'canonicalize.js', from: "if (prefix === '' || prefixList.includes(prefix) || earlier.text.includes(prefix))", to: "if (prefix === '')" },
 ];
