@@ -1,26 +1,17 @@
 // Subtree reuse between the Response's and the Assertion's canonicalization must never change a
 // canonical form: for every vector and every pair of methods, the Assertion canonicalized after
 // the Response (reusing renderings) is byte-identical to the Assertion canonicalized alone.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DOMParser } from '@xmldom/xmldom';
 import { C14N, canonicalize, createSubtreeReuse } from '../dist/canonicalize.js';
 import { parseResponse } from '../dist/parse.js';
+import { OWN_VECTORS, REAL_VECTORS, readVectors } from './vector-files.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
-
-function jsonFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'keys' ? [] : jsonFiles(path);
-    return name.endsWith('.json') ? [path] : [];
-  });
-}
 
 const samlResponseOf = (vector) => (typeof vector.body === 'string' ? new URLSearchParams(vector.body).get('SAMLResponse') : vector.saml_response);
 const xmlOf = (vector) => new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(samlResponseOf(vector)), (c) => c.charCodeAt(0)));
@@ -69,10 +60,8 @@ function assertSameWithReuse(xml, label) {
 }
 
 test('reuse never changes a canonical form, on every vector of ours and every real one', () => {
-  const files = [...jsonFiles(join(root, 'vectors')), ...jsonFiles(join(root, '..', 'shared', 'vectors-real'))];
   let checked = 0;
-  for (const path of files) {
-    const vector = JSON.parse(readFileSync(path, 'utf8'));
+  for (const { vector } of [...readVectors(OWN_VECTORS), ...readVectors(REAL_VECTORS)]) {
     if (typeof samlResponseOf(vector) !== 'string') continue;
     let xml;
     try {
@@ -92,7 +81,7 @@ test('reuse never changes a canonical form, on every vector of ours and every re
 
 test('an Okta-shaped and an Azure-shaped response reuse every child of the Assertion', () => {
   for (const name of ['okta/okta-sp-initiated-5-attributes.json', 'azure/azure-sp-initiated.json']) {
-    const vector = JSON.parse(readFileSync(join(root, 'vectors', name), 'utf8'));
+    const vector = JSON.parse(readFileSync(join(OWN_VECTORS, name), 'utf8'));
     const doc = parse(xmlOf(vector));
     const assertion = childAssertion(doc.documentElement);
     const reuse = createSubtreeReuse(assertion);

@@ -1,22 +1,10 @@
 // Replays every vector: the project's own (vectors/) and the real IdP responses (../shared/vectors-real/).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { OWN_VECTORS, REAL_VECTORS, readVectors } from './vector-files.js';
 import { runVector } from './vector-runner.js';
 import { ERROR_CODES } from '../dist/index.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const realDir = join(root, '..', 'shared', 'vectors-real');
-
-function jsonFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'keys' ? [] : jsonFiles(path);
-    return name.endsWith('.json') ? [path] : [];
-  }).sort();
-}
 
 // Real vectors whose stated expectation contradicts a rule saml-core's specification (issue 3) sets;
 // the suite asserts saml-core's documented verdict for them instead. Each is explained in README.md.
@@ -28,12 +16,12 @@ const DEVIATIONS = {
   'adfs-passport-saml-neudesic-2013': { code: 'NAMEID_INVALID', why: 'the AD FS assertion has no NameID; saml-core requires one' },
 };
 
-const own = jsonFiles(join(root, 'vectors')).map((path) => ({ path, vector: JSON.parse(readFileSync(path, 'utf8')) }));
-const real = jsonFiles(realDir).map((path) => ({ path, vector: JSON.parse(readFileSync(path, 'utf8')) }));
+const own = readVectors(OWN_VECTORS);
+const real = readVectors(REAL_VECTORS);
 const byName = new Map([...own, ...real].map(({ vector }) => [vector.name, vector]));
 
 test('the vector sets are present', () => {
-  assert.ok(real.length >= 45, `expected the 45 real vectors in ${realDir}; found ${real.length}`);
+  assert.ok(real.length >= 45, `expected the 45 real vectors in ${REAL_VECTORS}; found ${real.length}`);
   assert.ok(own.length >= 80, `expected the generated vectors in vectors/; found ${own.length}`);
 });
 

@@ -9,7 +9,7 @@
 // be installed or started fails the run. The runtimes are the devDependencies of
 // test/runtimes/package.json (installed here on first use) and Debian's chromium.
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { extname, join } from 'node:path';
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { TEST_IDPS, buildResponse, signResponse } from '../../dist/node/test-idp.js';
+import { readVectors } from '../vector-files.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = join(root, 'test', 'runtimes');
@@ -62,14 +63,6 @@ function stagePackage() {
   cpSync(join(root, 'examples', 'runtimes'), work, { recursive: true });
   for (const file of ['replay.js', 'cli.js', 'replay-worker.js', 'replay.html']) cpSync(join(here, file), join(work, 'harness', file));
   cpSync(join(root, 'test', 'vector-replay.js'), join(work, 'harness', 'vector-replay.js'));
-}
-
-function jsonFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'keys' ? [] : jsonFiles(path);
-    return name.endsWith('.json') ? [path] : [];
-  }).sort();
 }
 
 /** A login signed now by the Okta-shaped test IdP (the examples' config), and a tampered copy. */
@@ -374,7 +367,7 @@ function checksOf(result, reference, isReference) {
 async function main() {
   installRuntimes();
   stagePackage();
-  const vectors = jsonFiles(join(root, 'vectors')).map((path) => JSON.parse(readFileSync(path, 'utf8')));
+  const vectors = readVectors(join(root, 'vectors')).map(({ vector }) => vector);
   writeFileSync(join(work, 'harness', 'vectors.js'), `export default ${JSON.stringify(vectors)};\n`);
   const logins = freshLogins();
   // Each runtime's number of checks: the vectors, two AuthnRequests, two example requests.
