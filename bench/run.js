@@ -199,17 +199,25 @@ async function authnRequests(caseResult, settings) {
   return entries.map(({ name }) => ({ candidate: name, usPerCall: timings.get(name).usPerOp, callsPerSecond: timings.get(name).opsPerSec }));
 }
 
-/** µs/op of each candidate at each size of each shape, from the fixture tables. */
-function sizeScaling(caseResults) {
+/**
+ * Time versus size: for each candidate and shape, its fixtures of every size timed against each
+ * other in the same interleaved rounds (the fixture tables time them minutes apart, and absolute
+ * times on a shared machine drift). Reports µs/op per size and the median per-round ratio of the
+ * 1000-attribute to the 100-attribute time.
+ */
+async function sizeScaling(caseResults, settings) {
   const byName = new Map(caseResults.map((r) => [r.name, r]));
   const out = [];
   for (const shape of SHAPES) {
     const present = SIZES.filter((size) => byName.has(`${shape}-${size}`));
     if (present.length < 2) continue;
     for (const { name } of CANDIDATES) {
-      const usPerOp = {};
-      for (const size of present) usPerOp[size] = byName.get(`${shape}-${size}`).candidates.find((c) => c.name === name)?.timing?.usPerOp ?? null;
-      const ratio1000to100 = usPerOp[1000] && usPerOp[100] ? usPerOp[1000] / usPerOp[100] : null;
+      const entries = present.map((size) => ({ name: String(size), fn: byName.get(`${shape}-${size}`).candidates.find((c) => c.name === name)?.fn }));
+      if (entries.some((e) => !e.fn)) continue; // not timed on every size (a wrong verdict, reported above)
+      log(`  time versus size: ${name}, ${shape}`);
+      const timings = await compare(entries, settings, present.includes(100) ? '100' : null);
+      const usPerOp = Object.fromEntries(present.map((size) => [size, timings.get(String(size)).usPerOp]));
+      const ratio1000to100 = present.includes(1000) && present.includes(100) ? timings.get('1000').ratio : null;
       out.push({ shape, candidate: name, usPerOp, ratio1000to100 });
     }
   }
@@ -315,10 +323,13 @@ async function main() {
   print();
   print(table(['candidate', 'µs/call', 'calls/s'], authnRows.map((r) => [r.candidate, micros(r.usPerCall), perSecond(r.callsPerSecond)])));
 
-  const scaling = sizeScaling(caseResults);
+  log('time versus size');
+  const scaling = await sizeScaling(caseResults, settings);
   if (scaling.length) {
     print();
     print('## Time versus size (µs/op by number of attributes)');
+    print();
+    print("Each candidate's fixtures of one shape timed against each other in the same interleaved rounds; 1000/100 is the median per-round ratio.");
     for (const shape of SHAPES) {
       const rows = scaling.filter((r) => r.shape === shape);
       if (!rows.length) continue;
