@@ -1,6 +1,7 @@
 /**
- * The IdP certificates from the configuration → public keys of the crypto backend. These are the only keys a
- * signature is ever checked with: KeyInfo in a response is never read (KeyInfo substitution).
+ * The IdP certificates from the configuration → public keys of the crypto backend. These are the
+ * only keys a signature is ever checked with: KeyInfo in a response is never read (KeyInfo
+ * substitution).
  * Each certificate is parsed once and each (certificate, hash) key imported once, then cached.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
