@@ -22,9 +22,22 @@ export async function importRsaPublicKey(spki: ArrayBuffer, hash: HashName): Pro
   return { modulusBits: (key.algorithm as RsaHashedKeyAlgorithm).modulusLength, handle: key };
 }
 
-/** The `hash` digest of `text` encoded as UTF-8. */
-export async function digestText(hash: HashName, text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest(hash, encoder.encode(text)));
+/** The `hash` digest of the concatenation of `parts`, encoded as UTF-8. */
+export async function digestText(hash: HashName, parts: readonly string[]): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest(hash, utf8(parts)));
+}
+
+/** `parts` encoded as UTF-8 into one buffer (WebCrypto digests in one call). */
+function utf8(parts: readonly string[]): Uint8Array<ArrayBuffer> {
+  if (parts.length === 1) return encoder.encode(parts[0]);
+  const encoded = parts.map((part) => encoder.encode(part));
+  const bytes = new Uint8Array(encoded.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of encoded) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
 }
 
 /** Whether `signature` is a valid RSASSA-PKCS1-v1_5 signature by `key` of `text` encoded as UTF-8. */

@@ -8,7 +8,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { digestText, verifyRsaText } from '#crypto-backend';
 import { decodeBase64 } from './base64.js';
-import { C14N, canonicalize, type C14nMethod, type SubtreeReuse } from './canonicalize.js';
+import { C14N, canonicalize, type C14nMethod, type CanonicalText, type SubtreeReuse } from './canonicalize.js';
 import type { HashName, VerificationKey } from './certificates.js';
 import { NS, attr, childElements, textOf } from './dom.js';
 import { SamlError } from './errors.js';
@@ -96,7 +96,7 @@ export async function verifySignature(
   // Enveloped-signature transform: the element as it is, minus this Signature.
   const next = signature.nextSibling;
   signed.removeChild(signature);
-  let signedText: string;
+  let signedText: CanonicalText;
   try {
     signedText = canonicalize(signed, referenceC14n, what, reuse);
   } finally {
@@ -110,7 +110,7 @@ export async function verifySignature(
     );
   }
 
-  const signedInfoText = canonicalize(signedInfo, signedInfoC14n, what);
+  const signedInfoText = canonicalize(signedInfo, signedInfoC14n, what).join('');
   for (const key of keys) {
     const ok = await verifyRsaText(await key.key(signatureHash), signatureHash, signatureBytes, signedInfoText);
     if (ok) return { signatureAlgorithm: signatureMethod, digestAlgorithm: digestMethod, certificateSubject: key.subject };

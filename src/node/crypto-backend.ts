@@ -18,8 +18,10 @@ export async function importRsaPublicKey(spki: ArrayBuffer, hash: HashName): Pro
   return { modulusBits: key.asymmetricKeyDetails?.modulusLength ?? 0, handle: key };
 }
 
-export async function digestText(hash: HashName, text: string): Promise<Uint8Array> {
-  return createHash(NODE_HASH[hash]).update(text, 'utf8').digest();
+export async function digestText(hash: HashName, parts: readonly string[]): Promise<Uint8Array> {
+  const digest = createHash(NODE_HASH[hash]);
+  for (const part of parts) digest.update(part, 'utf8');
+  return digest.digest();
 }
 
 export async function verifyRsaText(key: RsaPublicKey, hash: HashName, signature: Uint8Array<ArrayBuffer>, text: string): Promise<boolean> {

@@ -6,6 +6,10 @@ declare module 'node:crypto' {
     readonly asymmetricKeyDetails?: { modulusLength?: number };
   }
   export function createPublicKey(key: { key: Uint8Array; format: 'der'; type: 'spki' }): KeyObject;
-  export function createHash(algorithm: string): { update(data: string, encoding: 'utf8'): { digest(): Uint8Array } };
+  export interface Hash {
+    update(data: string, encoding: 'utf8'): Hash;
+    digest(): Uint8Array;
+  }
+  export function createHash(algorithm: string): Hash;
   export function createVerify(algorithm: string): { update(data: string, encoding: 'utf8'): { verify(key: KeyObject, signature: Uint8Array): boolean } };
 }

@@ -56,5 +56,5 @@ export const MUTATIONS = [
   { name: 'replay refused', file: 'validate.js', from: 'if (!first)', to: 'if (false)' },
   // Canonicalization shared between the two signatures: reused only where it renders the same
   { name: 'reuse needs the same default namespace and PrefixList', file: 'canonicalize.js', from: 'if (earlier.defaultNs !== context.defaultNs || earlier.prefixList !== context.prefixList)', to: 'if (false)' },
-  { name: 'reuse refused for a prefix bound differently and used', file: 'canonicalize.js', from: "if (prefix === '' || prefixList.includes(prefix) || earlier.text.includes(prefix))", to: "if (prefix === '')" },
+  { name: 'reuse refused for a prefix bound differently and used', file: 'canonicalize.js', from: 'if (prefixList.includes(prefix) || earlier.prefixesUsed.has(prefix))', to: 'if (prefixList.includes(prefix))' },
 ];
