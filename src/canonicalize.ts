@@ -54,6 +54,9 @@ interface Rendering {
   parts: string[];
 }
 
+/** What a rendering depends on besides the subtree: the namespace context and the PrefixList. */
+type Context = Omit<Rendering, 'parts' | 'prefixesUsed'>;
+
 /** Renderings of the element children of `parent`, kept for one validation. */
 export interface SubtreeReuse {
   parent: Element;
@@ -108,21 +111,24 @@ class ExclusiveRenderer {
   private readonly scopes: (Scope | null)[] = [];
   private readonly defaults: string[] = [];
   // The child of reuse.parent being recorded (children are siblings: one at a time).
-  private recording: { element: Element; context: Omit<Rendering, 'parts' | 'prefixesUsed'>; prefixesUsed: Set<string>; start: number } | null = null;
+  private recording: { element: Element; context: Context; prefixesUsed: Set<string>; start: number } | null = null;
+  private readonly prefixListText: string;
 
   constructor(
     private readonly prefixes: readonly string[],
     private readonly reuse: SubtreeReuse | null,
   ) {
     this.prefixList = new Set(prefixes);
+    this.prefixListText = prefixes.join(' ');
   }
 
   render(apex: Element): CanonicalText {
     let node: Node = apex;
     for (;;) {
+      const context = isElement(node) ? this.reuseContext(node) : null;
       if (!isElement(node)) this.leaf(node);
-      else if (!this.reused(node)) {
-        this.open(node, node === apex);
+      else if (context === null || !this.reused(node, context)) {
+        this.open(node, node === apex, context);
         const first = node.firstChild;
         if (first !== null) {
           node = first;
@@ -158,8 +164,8 @@ class ExclusiveRenderer {
     this.pending = '';
   }
 
-  private open(element: Element, isApex: boolean): void {
-    this.startRecording(element);
+  private open(element: Element, isApex: boolean, context: Context | null): void {
+    if (context !== null) this.startRecording(element, context);
     const depth = this.tags.length;
     const outerScope = depth === 0 ? null : (this.scopes[depth - 1] as Scope | null);
     let scope = outerScope;
@@ -196,7 +202,7 @@ class ExclusiveRenderer {
         if (a.prefix !== 'xml') scope = utilize(scope, a.prefix, a.namespaceURI ?? '');
       }
     }
-    if (isApex) {
+    if (isApex && this.prefixList.size > 0) {
       // PrefixList namespaces in scope from outside the subset are rendered on the apex.
       for (const ns of ancestorNamespaces(element, this.prefixList)) {
         if (ns.prefix !== '') scope = utilize(scope, ns.prefix, ns.namespaceURI);
@@ -246,21 +252,20 @@ class ExclusiveRenderer {
     }
   }
 
-  /** The context the next child element renders in. */
-  private context(): Omit<Rendering, 'parts' | 'prefixesUsed'> {
+  /** The context `element` renders in when it is a child of the reused parent, else null. */
+  private reuseContext(element: Element): Context | null {
+    if (this.reuse === null || element.parentNode !== this.reuse.parent) return null;
     const depth = this.tags.length;
     return {
       bindings: bindingsOf(depth === 0 ? null : (this.scopes[depth - 1] as Scope | null)),
       defaultNs: depth === 0 ? '' : (this.defaults[depth - 1] as string),
-      prefixList: this.prefixes.join(' '),
+      prefixList: this.prefixListText,
     };
   }
 
-  /** Writes the recorded rendering of `element`, if one renders the same in this context. */
-  private reused(element: Element): boolean {
-    const reuse = this.reuse;
-    if (reuse === null || element.parentNode !== reuse.parent) return false;
-    const context = this.context();
+  /** Writes the recorded rendering of `element`, if one renders the same in `context`. */
+  private reused(element: Element, context: Context): boolean {
+    const reuse = this.reuse as SubtreeReuse;
     for (const rendering of reuse.renderings.get(element) ?? []) {
       if (rendersTheSame(rendering, context, this.prefixes)) {
         reuse.reused++;
@@ -272,11 +277,9 @@ class ExclusiveRenderer {
     return false;
   }
 
-  private startRecording(element: Element): void {
-    const reuse = this.reuse;
-    if (reuse === null || element.parentNode !== reuse.parent) return;
+  private startRecording(element: Element, context: Context): void {
     this.flush();
-    this.recording = { element, context: this.context(), prefixesUsed: new Set(), start: this.parts.length };
+    this.recording = { element, context, prefixesUsed: new Set(), start: this.parts.length };
   }
 
   private stopRecording(): void {
@@ -348,7 +351,7 @@ function escapeAttribute(value: string): string {
  * (A PrefixList prefix in scope is rendered on the apex, so it is always bound alike in both
  * contexts; the check keeps this function sound on its own.)
  */
-function rendersTheSame(earlier: Rendering, context: Omit<Rendering, 'parts' | 'prefixesUsed'>, prefixList: readonly string[]): boolean {
+function rendersTheSame(earlier: Rendering, context: Context, prefixList: readonly string[]): boolean {
   if (earlier.defaultNs !== context.defaultNs || earlier.prefixList !== context.prefixList) return false;
   for (const prefix of new Set([...earlier.bindings, ...context.bindings].map((b) => b.prefix))) {
     if (boundTo(earlier.bindings, prefix) === boundTo(context.bindings, prefix)) continue;
