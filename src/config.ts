@@ -3,8 +3,9 @@
  * A mistake in the configuration is the SP admin's to fix, so each message names the field.
  */
 import { SamlError, show } from './errors.js';
+import { DEFAULT_XML_LIMITS } from './parse.js';
 import { createMemoryReplayStore } from './replay-store.js';
-import type { ReplayStore, SamlConfig } from './types.js';
+import type { ReplayStore, SamlConfig, XmlLimits } from './types.js';
 
 export const NAMEID_FORMATS: Readonly<Record<string, string>> = {
   emailAddress: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
@@ -28,10 +29,12 @@ export interface ResolvedConfig {
   maxBodyBytes: number;
   allowSha1: boolean;
   minRsaKeyBits: number;
+  xmlLimits: XmlLimits;
   replayStore: ReplayStore;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
 let processReplayStore: ReplayStore | undefined;
 const resolved = new WeakMap<object, ResolvedConfig>();
 
@@ -88,8 +91,25 @@ function checkConfig(config: SamlConfig): ResolvedConfig {
     maxBodyBytes: count(policy.maxBodyBytes, 'policy.maxBodyBytes', DEFAULT_MAX_BODY_BYTES, 1),
     allowSha1: bool(policy.allowSha1, 'policy.allowSha1', false),
     minRsaKeyBits: count(policy.minRsaKeyBits, 'policy.minRsaKeyBits', 2048, 1024),
+    xmlLimits: xmlLimits(policy.xmlLimits),
     replayStore,
   };
+}
+
+function xmlLimits(value: unknown): XmlLimits {
+  if (value === undefined) return DEFAULT_XML_LIMITS;
+  const given = objectField(value, 'policy.xmlLimits');
+  const limits: XmlLimits = { ...DEFAULT_XML_LIMITS };
+  for (const key of Object.keys(given)) {
+    if (!Object.prototype.hasOwnProperty.call(DEFAULT_XML_LIMITS, key)) {
+      throw configError(`policy.xmlLimits has no key ${show(key)} (known: ${Object.keys(DEFAULT_XML_LIMITS).join(', ')})`, given[key]);
+    }
+    const name = key as keyof XmlLimits;
+    const n = count(given[name], `policy.xmlLimits.${name}`, DEFAULT_XML_LIMITS[name], 1);
+    if (!Number.isInteger(n)) throw configError(`policy.xmlLimits.${name} must be an integer`, n);
+    limits[name] = n;
+  }
+  return Object.freeze(limits);
 }
 
 function objectField(value: unknown, name: string): Record<string, unknown> {
@@ -142,7 +162,7 @@ function count(value: unknown, name: string, fallback: number, min: number): num
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return show(value);
-  if (value === null || value === undefined) return String(value);
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return String(value);
   return Array.isArray(value) ? `an array of ${value.length}` : typeof value;
 }
 

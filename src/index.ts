@@ -6,6 +6,7 @@ export { SamlError, ERROR_CODES, type SamlErrorCode } from './errors.js';
 export type {
   SamlConfig,
   SamlPolicy,
+  XmlLimits,
   ReplayStore,
   ResponseBody,
   ValidateOptions,

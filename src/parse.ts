@@ -7,6 +7,7 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { NS, isElement } from './dom.js';
 import { SamlError } from './errors.js';
+import type { XmlLimits } from './types.js';
 
 export interface ParsedResponse {
   document: Document;
@@ -19,9 +20,23 @@ export interface ParsedResponse {
   encryptedAssertions: Element[];
 }
 
+/**
+ * Structural limits of a Response, enforced while parsing. Sized from the real IdP responses
+ * (../shared/vectors-real) and the 1000-attribute benchmark fixtures, with a wide margin.
+ */
+export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
+  maxDepth: 64,
+  maxElements: 50_000,
+  maxAttributesPerElement: 64,
+  maxNamespaceDeclarationsPerElement: 32,
+  maxNamespaceDeclarations: 20_000,
+});
+
 const ID_ATTRIBUTES = ['ID', 'Id', 'id', 'AssertionID', 'ResponseID'];
 
-export function parseResponse(xml: string): ParsedResponse {
+// TODO(issue 10, section 1): enforce `limits` while parsing.
+export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): ParsedResponse {
+  void limits;
   let document: Document;
   try {
     document = new DOMParser({

@@ -30,6 +30,25 @@ export interface SamlPolicy {
   allowSha1?: boolean;
   /** Default 2048. */
   minRsaKeyBits?: number;
+  /**
+   * Structural limits of the XML, enforced while parsing, before any signature work (a hostile
+   * document costs bounded, linear time). Each key defaults to a safe value; see README.
+   */
+  xmlLimits?: Partial<XmlLimits>;
+}
+
+/** Structural limits of an XML document; exceeding one is INVALID_XML naming the limit and the value. */
+export interface XmlLimits {
+  /** Element nesting depth (the root is depth 1). */
+  maxDepth: number;
+  /** Elements in the whole document. */
+  maxElements: number;
+  /** Attributes on one element, namespace declarations not counted. */
+  maxAttributesPerElement: number;
+  /** Namespace declarations (xmlns, xmlns:p) on one element. */
+  maxNamespaceDeclarationsPerElement: number;
+  /** Namespace declarations in the whole document. */
+  maxNamespaceDeclarations: number;
 }
 
 /** true = first time seen; false = already seen. Must be atomic. */

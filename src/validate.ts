@@ -30,7 +30,7 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   const keys = await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits);
 
   const { xml, relayState } = decodeBody(body, cfg.maxBodyBytes);
-  const parsed = parseResponse(xml);
+  const parsed = parseResponse(xml, cfg.xmlLimits);
   const { response } = parsed;
   checkStatus(response);
   const assertion = theAssertion(parsed);

@@ -1,6 +1,11 @@
 // Each security check of the built library (dist/), and the mutant that removes it. Kept next to
 // run.js; when a check's code changes, its `from` must be updated (run.js reports BROKEN).
+import { C14N_MUTATIONS } from './c14n.js';
+import { LIMIT_MUTATIONS } from './limits.js';
+
 export const MUTATIONS = [
+  ...C14N_MUTATIONS,
+  ...LIMIT_MUTATIONS,
   // Input
   { name: 'size limit before decoding', file: 'decode.js', from: 'if (bytes > maxBytes)', to: 'if (false)' },
   { name: 'size limit counts UTF-8 bytes', file: 'decode.js', from: 'if (text.length > stopAbove || ASCII.test(text))', to: 'if (true)' },
