@@ -30,24 +30,54 @@ export interface ResolvedConfig {
   allowSha1: boolean;
   minRsaKeyBits: number;
   xmlLimits: XmlLimits;
+  maxRelayStateBytes: number;
+  replayStoreTimeoutMs: number;
   replayStore: ReplayStore;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 let processReplayStore: ReplayStore | undefined;
-const resolved = new WeakMap<object, ResolvedConfig>();
+const resolved = new WeakMap<object, { snapshot: unknown[]; result: ResolvedConfig }>();
 
-/** The resolved config, computed once per config object (configs are usually long-lived). */
+/**
+ * The resolved config. It is cached per config object while the values it was made of stay the
+ * same: each call compares a flat snapshot of the config's values (a few dozen reads, well under a
+ * microsecond) with the cached one, so replacing idp.certificates (say, removing a compromised
+ * certificate) or changing the policy on the same object takes effect at the next call.
+ */
 export function resolveConfig(config: SamlConfig): ResolvedConfig {
   if (typeof config !== 'object' || config === null) {
     throw configError('config must be an object with sp and idp settings', config);
   }
+  const snapshot: unknown[] = [];
+  snapshotOf(config, snapshot, 0);
   const cached = resolved.get(config);
-  if (cached) return cached;
+  if (cached !== undefined && sameValues(cached.snapshot, snapshot)) return cached.result;
   const result = checkConfig(config);
-  resolved.set(config, result);
+  resolved.set(config, { snapshot, result });
   return result;
+}
+
+/** Every key and value of a config, depth first; the replay store and other non-plain values by identity. */
+function snapshotOf(value: object, out: unknown[], depth: number): void {
+  const keys = Object.keys(value);
+  out.push(Array.isArray(value) ? 'array' : 'object', keys.length);
+  for (const key of keys) {
+    const v = (value as Record<string, unknown>)[key];
+    out.push(key);
+    if (depth < 3 && key !== 'replayStore' && typeof v === 'object' && v !== null && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+      snapshotOf(v, out, depth + 1);
+    } else {
+      out.push(v);
+    }
+  }
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 function checkConfig(config: SamlConfig): ResolvedConfig {
@@ -92,6 +122,8 @@ function checkConfig(config: SamlConfig): ResolvedConfig {
     allowSha1: bool(policy.allowSha1, 'policy.allowSha1', false),
     minRsaKeyBits: count(policy.minRsaKeyBits, 'policy.minRsaKeyBits', 2048, 1024),
     xmlLimits: xmlLimits(policy.xmlLimits),
+    maxRelayStateBytes: count(policy.maxRelayStateBytes, 'policy.maxRelayStateBytes', 80, 1),
+    replayStoreTimeoutMs: count(policy.replayStoreTimeoutMs, 'policy.replayStoreTimeoutMs', 5000, 1),
     replayStore,
   };
 }

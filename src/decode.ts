@@ -4,7 +4,7 @@
  * the parser ever sees the text (XXE, billion laughs).
  */
 import { decodeBase64 } from './base64.js';
-import { SamlError } from './errors.js';
+import { SamlError, show } from './errors.js';
 import type { ResponseBody } from './types.js';
 
 export interface DecodedBody {
@@ -128,3 +128,26 @@ function bytesToXml(bytes: Uint8Array): string {
   }
   return xml;
 }
+
+/**
+ * RelayState is the SP's own opaque value coming back, but through the browser: attacker-controlled.
+ * The binding limits it to 80 bytes (saml-bindings 3.5.3), and it carries no control characters
+ * (a header or log line could be split with them). Never redirect to it without checking it.
+ */
+export function checkRelayState(relayState: string | null, maxBytes: number): void {
+  if (relayState === null) return;
+  const bytes = utf8Length(relayState, Infinity);
+  if (bytes > maxBytes) {
+    throw new SamlError(
+      'INVALID_INPUT',
+      `Expected a RelayState of at most ${maxBytes} bytes (policy.maxRelayStateBytes; the HTTP-POST binding allows 80); got ${bytes} bytes.`,
+      'Keep RelayState short: store the return URL server-side and send a short key (the binding allows 80 bytes).',
+    );
+  }
+  const control = CONTROL.exec(relayState);
+  if (control !== null) {
+    throw new SamlError('INVALID_INPUT', `Expected a RelayState without control characters; got ${show(relayState)} (U+${(control[0].charCodeAt(0)).toString(16).toUpperCase().padStart(4, '0')} at index ${control.index}).`);
+  }
+}
+
+const CONTROL = /\p{Cc}/u;

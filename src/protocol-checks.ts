@@ -7,6 +7,7 @@
 import type { Element } from '@xmldom/xmldom';
 import type { ResolvedConfig } from './config.js';
 import { NS, attr, children, optionalChild, requiredChild, textOf } from './dom.js';
+import { parseDateTime } from './datetime.js';
 import { SamlError, show } from './errors.js';
 import type { SamlAssertion } from './types.js';
 
@@ -16,18 +17,26 @@ const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 const EMAIL_FORMATS = new Set(['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', 'urn:oasis:names:tc:SAML:2.0:nameid-format:emailAddress']);
 const EMAIL_ATTRIBUTES = ['email', 'mail', 'emailaddress', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3'];
 
-/** Top-level StatusCode must be Success: an IdP error response is reported with the IdP's words. */
-export function checkStatus(response: Element): void {
+/**
+ * Top-level StatusCode must be Success. It is checked before any signature (IdP error responses
+ * are often unsigned), so the IdP's words are reported as what an unverified element says: quoted,
+ * cut and escaped, never trusted.
+ */
+export function checkStatus(response: Element, hasSignature: boolean): void {
   const status = requiredChild(response, NS.protocol, 'Status');
   const code = requiredChild(status, NS.protocol, 'StatusCode');
   const value = attr(code, 'Value');
   if (value === SUCCESS) return;
   const second = optionalChild(code, NS.protocol, 'StatusCode');
   const message = optionalChild(status, NS.protocol, 'StatusMessage');
-  const detail = [second && attr(second, 'Value'), message && textOf(message).trim()].filter(Boolean).join('; ');
+  const detail = [
+    second && `second-level status ${show(attr(second, 'Value'))}`,
+    message && `message ${show(textOf(message))}`,
+  ].filter(Boolean);
+  const source = hasSignature ? 'the Response (its signature is not checked before the status)' : 'the unsigned Response';
   throw new SamlError(
     'STATUS_NOT_SUCCESS',
-    `The IdP answered with status ${show(value)} instead of Success${detail ? ` (${detail})` : ''}.`,
+    `Expected the status Success; ${source} says ${show(value)}${detail.length > 0 ? `, with ${detail.join(' and ')}` : ''}.`,
     'Check that the user is assigned to the SAML application at the IdP and that the SP Entity ID and ACS URL there match this SP.',
   );
 }
@@ -42,7 +51,10 @@ export interface CheckContext {
   now: number;
 }
 
-export type CheckedAssertion = Omit<SamlAssertion, 'relayState'>;
+export type CheckedAssertion = Omit<SamlAssertion, 'relayState'> & {
+  /** Until when (ms, before skew) the assertion could still be accepted: the replay key's lifetime. */
+  replayUntil: number;
+};
 
 export function checkResponse(ctx: CheckContext): CheckedAssertion {
   const { config, response, assertion, now } = ctx;
@@ -78,27 +90,57 @@ export function checkResponse(ctx: CheckContext): CheckedAssertion {
 
   const { nameId, nameIdFormat } = checkNameId(subject, config);
 
-  const authn = children(assertion, NS.assertion, 'AuthnStatement')[0] ?? null;
-  const sessionNotOnOrAfter = authn && time(authn, 'SessionNotOnOrAfter');
-  if (sessionNotOnOrAfter !== null && now - skew >= sessionNotOnOrAfter.getTime()) {
-    throw new SamlError('EXPIRED', `The IdP session ended at ${sessionNotOnOrAfter.toISOString()} (SessionNotOnOrAfter); it is now ${iso(now)}.`, 'Sign in at the IdP again.');
+  // At least one AuthnStatement (4.1.4.2): an assertion that says nothing of an authentication
+  // does not sign anyone in. Every one's SessionNotOnOrAfter must still be ahead.
+  const statements = children(assertion, NS.assertion, 'AuthnStatement');
+  if (statements.length === 0) {
+    throw new SamlError('INVALID_ASSERTION', 'Expected at least one AuthnStatement in the Assertion (the Web Browser SSO profile requires one); found none.', 'Have the IdP send an authentication assertion (a login response), not an attribute-only assertion.');
   }
+  let sessionNotOnOrAfter: Date | null = null;
+  for (const statement of statements) {
+    const ends = time(statement, 'SessionNotOnOrAfter');
+    if (ends !== null && now - skew >= ends.getTime()) {
+      throw new SamlError('EXPIRED', `The IdP session ended at ${ends.toISOString()} (SessionNotOnOrAfter); it is now ${iso(now)}.`, 'Sign in at the IdP again.');
+    }
+    sessionNotOnOrAfter = earliest(sessionNotOnOrAfter, ends);
+  }
+  const authn = statements[0] as Element;
 
   const attributes = readAttributes(assertion);
   return {
     nameId,
     nameIdFormat,
     email: EMAIL_FORMATS.has(nameIdFormat) ? nameId : emailFromAttributes(attributes),
-    sessionIndex: authn ? attr(authn, 'SessionIndex') : null,
+    sessionIndex: attr(authn, 'SessionIndex'),
     attributes,
     issuer,
     assertionId: attr(assertion, 'ID') as string,
     responseId: attr(response, 'ID') ?? '',
     inResponseTo: attr(confirmation, 'InResponseTo') ?? inResponseTo,
-    authnInstant: authn && time(authn, 'AuthnInstant'),
+    authnInstant: time(authn, 'AuthnInstant'),
     notOnOrAfter: earliest(notOnOrAfter, time(confirmation, 'NotOnOrAfter')),
     sessionNotOnOrAfter,
+    replayUntil: acceptableUntil(subject, notOnOrAfter),
   };
+}
+
+/**
+ * The last instant at which this assertion could still be accepted (before the clock skew): the
+ * latest NotOnOrAfter of its bearer confirmations, within Conditions NotOnOrAfter. The replay key
+ * is kept until then, so no other bearer confirmation keeps the assertion acceptable after the key
+ * is gone.
+ */
+function acceptableUntil(subject: Element, conditionsNotOnOrAfter: Date | null): number {
+  let latest = -Infinity;
+  for (const confirmation of children(subject, NS.assertion, 'SubjectConfirmation')) {
+    if (attr(confirmation, 'Method') !== BEARER) continue;
+    for (const data of children(confirmation, NS.assertion, 'SubjectConfirmationData')) {
+      const value = attr(data, 'NotOnOrAfter');
+      const instant = value === null ? null : parseDateTime(value);
+      if (instant !== null && instant > latest) latest = instant;
+    }
+  }
+  return conditionsNotOnOrAfter === null ? latest : Math.min(latest, conditionsNotOnOrAfter.getTime());
 }
 
 const clockHint = 'Check the clocks of the SP and the IdP, or raise policy.clockSkewSeconds slightly.';
@@ -112,35 +154,46 @@ function checkVersionAndId(element: Element): void {
   if (!attr(element, 'ID')) throw new SamlError('INVALID_ASSERTION', `Expected an ID on the ${element.localName}; found none.`);
 }
 
+/** How a value read from the Response is introduced: it is unverified when the Response is unsigned. */
+function says(responseSigned: boolean): string {
+  return responseSigned ? 'got' : 'the unsigned Response says';
+}
+
 function checkDestination({ response, responseSigned, config }: CheckContext): void {
   const destination = attr(response, 'Destination');
   // Required on a signed Response (saml-bindings 3.5.5.2); when present it must always match.
   if (destination === null && !responseSigned) return;
   if (destination !== config.acsUrl) {
-    throw new SamlError('DESTINATION_MISMATCH', `Expected the Response Destination ${show(config.acsUrl)} (sp.acsUrl); got ${show(destination)}.`, acsHint);
+    throw new SamlError('DESTINATION_MISMATCH', `Expected the Response Destination ${show(config.acsUrl)} (sp.acsUrl); ${says(responseSigned)} ${show(destination)}.`, acsHint);
   }
 }
 
-function checkIssuers({ response, assertion, config }: CheckContext): string {
+/**
+ * Issuers are compared exactly, code point for code point: Issuer is an xs:string (NameIDType), so
+ * the schema trims nothing, and String.prototype.trim() would strip Unicode spaces (U+00A0,
+ * U+3000, U+FEFF...) that XML never treats as white space.
+ */
+function checkIssuers({ response, assertion, config, responseSigned }: CheckContext): string {
   const issuerHint = 'Set idp.entityId to the IdP\'s issuer (Okta: "Identity Provider Issuer"; Azure: "Azure AD Identifier").';
-  const responseIssuer = optionalChild(response, NS.assertion, 'Issuer');
+  const responseIssuerElement = optionalChild(response, NS.assertion, 'Issuer');
   const issuerElement = optionalChild(assertion, NS.assertion, 'Issuer');
   if (issuerElement === null) throw new SamlError('INVALID_ASSERTION', 'Expected an Issuer in the Assertion; found none.');
-  const issuer = textOf(issuerElement).trim();
+  const issuer = textOf(issuerElement);
+  const responseIssuer = responseIssuerElement && textOf(responseIssuerElement);
   if (config.idpEntityId !== null) {
-    if (responseIssuer !== null && textOf(responseIssuer).trim() !== config.idpEntityId) {
-      throw new SamlError('ISSUER_MISMATCH', `Expected the Response Issuer ${show(config.idpEntityId)} (idp.entityId); got ${show(textOf(responseIssuer).trim())}.`, issuerHint);
+    if (responseIssuer !== null && responseIssuer !== config.idpEntityId) {
+      throw new SamlError('ISSUER_MISMATCH', `Expected the Response Issuer ${show(config.idpEntityId)} (idp.entityId); ${says(responseSigned)} ${show(responseIssuer)}.`, issuerHint);
     }
     if (issuer !== config.idpEntityId) {
       throw new SamlError('ISSUER_MISMATCH', `Expected the Assertion Issuer ${show(config.idpEntityId)} (idp.entityId); got ${show(issuer)}.`, issuerHint);
     }
-  } else if (responseIssuer !== null && textOf(responseIssuer).trim() !== issuer) {
-    throw new SamlError('ISSUER_MISMATCH', `Expected the Response and Assertion Issuers to agree; got ${show(textOf(responseIssuer).trim())} and ${show(issuer)}.`);
+  } else if (responseIssuer !== null && responseIssuer !== issuer) {
+    throw new SamlError('ISSUER_MISMATCH', `Expected the Response and Assertion Issuers to agree; ${says(responseSigned)} ${show(responseIssuer)}, the Assertion ${show(issuer)}.`);
   }
   return issuer;
 }
 
-function checkResponseInResponseTo({ response, requestIds, config }: CheckContext): string | null {
+function checkResponseInResponseTo({ response, requestIds, config, responseSigned }: CheckContext): string | null {
   const inResponseTo = attr(response, 'InResponseTo');
   if (requestIds === null) {
     if (!config.allowIdpInitiated) {
@@ -150,10 +203,10 @@ function checkResponseInResponseTo({ response, requestIds, config }: CheckContex
         'Start the login at the SP, or pass the stored AuthnRequest ID as options.requestId.',
       );
     }
-    if (inResponseTo !== null) throw unexpectedInResponseTo('Response', inResponseTo);
+    if (inResponseTo !== null) throw unexpectedInResponseTo(responseSigned ? 'Response' : 'unsigned Response', inResponseTo);
     return null;
   }
-  if (inResponseTo === null || !requestIds.includes(inResponseTo)) throw inResponseToMismatch('Response', requestIds, inResponseTo);
+  if (inResponseTo === null || !requestIds.includes(inResponseTo)) throw inResponseToMismatch(responseSigned ? 'Response' : 'unsigned Response', requestIds, inResponseTo);
   return inResponseTo;
 }
 
@@ -221,9 +274,11 @@ function checkAudience(conditions: Element | null, spEntityId: string): void {
     throw new SamlError('AUDIENCE_MISMATCH', `Expected an AudienceRestriction naming ${show(spEntityId)} (sp.entityId); the assertion has none.`, hint);
   }
   for (const restriction of restrictions) {
-    const audiences = children(restriction, NS.assertion, 'Audience').map((a) => textOf(a).trim());
+    // Audience is an xs:anyURI, whose white space the schema collapses: XML white space only
+    // (space, tab, CR, LF), never other Unicode spaces; then the code points must be equal.
+    const audiences = children(restriction, NS.assertion, 'Audience').map((a) => collapseXmlWhiteSpace(textOf(a)));
     if (!audiences.includes(spEntityId)) {
-      throw new SamlError('AUDIENCE_MISMATCH', `Expected the audience ${show(spEntityId)} (sp.entityId); got ${audiences.map((a) => show(a)).join(', ') || 'no Audience'}.`, hint);
+      throw new SamlError('AUDIENCE_MISMATCH', `Expected the audience ${show(spEntityId)} (sp.entityId); got ${showList(audiences) || 'no Audience'}.`, hint);
     }
   }
 }
@@ -235,9 +290,11 @@ function checkNameId(subject: Element, config: ResolvedConfig): { nameId: string
   const element = optionalChild(subject, NS.assertion, 'NameID');
   const formatHint = 'Set the IdP\'s NameID format (Okta: "Name ID format" = EmailAddress; Azure: "Unique User Identifier" = user.mail with format Email address), or change policy.nameIdFormat.';
   if (element === null) throw new SamlError('NAMEID_INVALID', 'Expected a NameID in the Subject; found none.', formatHint);
-  const nameId = textOf(element).trim();
+  // Returned exactly as signed (NameID is an xs:string: the schema trims nothing).
+  const nameId = textOf(element);
   const nameIdFormat = attr(element, 'Format') ?? UNSPECIFIED;
   if (nameId === '') throw new SamlError('NAMEID_INVALID', 'Expected a non-empty NameID; got an empty one.', formatHint);
+  checkIdentityCharacters(nameId, 'NameID');
   if (config.nameIdFormat !== null && nameIdFormat !== config.nameIdFormat) {
     throw new SamlError('NAMEID_FORMAT_MISMATCH', `Expected NameID format ${show(config.nameIdFormat)}; got ${show(nameIdFormat)}.`, formatHint);
   }
@@ -270,26 +327,53 @@ function readAttributes(assertion: Element): Record<string, string[]> {
   return attributes;
 }
 
+/** The first email-attribute value that is an email address, exactly as signed. */
 function emailFromAttributes(attributes: Record<string, string[]>): string | null {
   for (const name of Object.keys(attributes)) {
     if (!EMAIL_ATTRIBUTES.includes(name.toLowerCase())) continue;
-    const value = attributes[name]?.find((v) => isEmail(v.trim()));
-    if (value !== undefined) return value.trim();
+    for (const value of attributes[name] as string[]) {
+      checkIdentityCharacters(value, `${name} attribute value`);
+      if (isEmail(value)) return value;
+    }
   }
   return null;
 }
 
-// xs:dateTime with a time zone; SAML times are UTC ("Z"), an explicit offset is accepted.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+// An identity holds no white space but U+0020, no control and no format character (Unicode Z*,
+// Cc, Cf): U+00A0 + "admin@example.com" must never be read as "admin@example.com".
+const NOT_IN_IDENTITY = /(?! )[\p{Z}\p{Cc}\p{Cf}]/u;
 
+function checkIdentityCharacters(value: string, what: string): void {
+  const found = NOT_IN_IDENTITY.exec(value);
+  if (found === null) return;
+  const code = (found[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+  throw new SamlError(
+    'NAMEID_INVALID',
+    `Expected the ${what} without white space, control or format characters; got ${show(value)} (U+${code} at index ${found.index}).`,
+    'Have the IdP send the user\'s identifier without surrounding white space or invisible characters (check the attribute it is mapped from).',
+  );
+}
+
+/** xs:anyURI's whiteSpace=collapse: runs of XML white space become one space, none at the ends. */
+function collapseXmlWhiteSpace(value: string): string {
+  return value.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
+}
+
+/** At most a few quoted values; a document may carry thousands. */
+function showList(values: readonly string[]): string {
+  const shown = values.slice(0, 5).map((v) => show(v)).join(', ');
+  return values.length > 5 ? `${shown} and ${values.length - 5} more` : shown;
+}
+
+/** An xs:dateTime attribute with a time zone (SAML times are UTC, "Z"; an explicit offset is accepted). */
 function time(element: Element, name: string): Date | null {
   const value = attr(element, name);
   if (value === null) return null;
-  const parsed = DATE_TIME.test(value) ? new Date(value) : null;
-  if (parsed === null || Number.isNaN(parsed.getTime())) {
-    throw new SamlError('INVALID_ASSERTION', `Expected ${element.localName} ${name} to be an xs:dateTime with a time zone; got ${show(value)}.`);
+  const instant = parseDateTime(value);
+  if (instant === null) {
+    throw new SamlError('INVALID_ASSERTION', `Expected ${element.localName} ${name} to be a valid xs:dateTime with a time zone; got ${show(value)}.`);
   }
-  return parsed;
+  return new Date(instant);
 }
 
 function requiredTime(element: Element, name: string): Date {

@@ -11,7 +11,7 @@ import { decodeBase64 } from './base64.js';
 import { C14N, canonicalize, type C14nMethod, type CanonicalText, type SubtreeReuse } from './canonicalize.js';
 import type { HashName, VerificationKey } from './certificates.js';
 import { NS, attr, childElements, textOf } from './dom.js';
-import { SamlError } from './errors.js';
+import { SamlError, show } from './errors.js';
 
 const ALG = {
   enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
@@ -76,7 +76,7 @@ export async function verifySignature(
   const id = attr(signed, 'ID');
   const uri = attr(reference, 'URI');
   if (!id || uri !== `#${id}`) {
-    throw invalid(what, `expected the Reference URI ${JSON.stringify(`#${id ?? ''}`)} (the signed element's ID); got ${JSON.stringify(uri)}`);
+    throw invalid(what, `expected the Reference URI ${show(`#${id ?? ''}`)} (the signed element's ID); got ${show(uri)}`);
   }
   const [transforms, digestMethodElement, digestValueElement, ...more] = childElements(reference);
   if (!isDs(transforms, 'Transforms') || !isDs(digestMethodElement, 'DigestMethod') || !isDs(digestValueElement, 'DigestValue') || more.length > 0) {
@@ -150,7 +150,7 @@ function transformChain(transforms: Element, what: string): C14nMethod {
   if (enveloped === undefined || uris[0] !== ALG.enveloped || more.length > 0 || list.some((t) => !isDs(t, 'Transform'))) {
     throw notAllowed(what, 'transform list', uris.join(', '), 'enveloped-signature followed by one C14N 1.0 transform');
   }
-  if (childElements(enveloped).length > 0) throw notAllowed(what, 'transform', 'enveloped-signature with parameters', 'no parameters');
+  if (!parameterless(enveloped)) throw notAllowed(what, 'transform', 'enveloped-signature with parameters', 'no parameters');
   if (c14n === undefined) return { algorithm: ALG.inclusive, prefixes: [] };
   // XSLT, XPath filters, WithComments canonicalizations and unknown URIs are all refused here.
   const uri = uris[1] as string;
@@ -158,6 +158,19 @@ function transformChain(transforms: Element, what: string): C14nMethod {
     throw notAllowed(what, 'transform', uri, 'enveloped-signature and exclusive or inclusive C14N 1.0');
   }
   return { algorithm: uri, prefixes: inclusivePrefixes(c14n, uri, what) };
+}
+
+/**
+ * The enveloped-signature transform takes no parameters. xml-crypto 6, the most used JavaScript
+ * signer, writes its exc-c14n InclusiveNamespaces element into every Transform when a PrefixList
+ * is set, this one included; there it means nothing (xmlsec1 ignores it too), so exactly that one
+ * element is accepted and ignored. Anything else under this Transform is refused.
+ */
+function parameterless(transform: Element): boolean {
+  const params = childElements(transform);
+  if (params.length === 0) return true;
+  const only = params[0] as Element;
+  return params.length === 1 && only.localName === 'InclusiveNamespaces' && only.namespaceURI === NS.excC14n && childElements(only).length === 0;
 }
 
 /** The exc-c14n InclusiveNamespaces PrefixList; any other parameter is refused. */
@@ -185,7 +198,7 @@ function invalid(what: string, problem: string): SamlError {
 function notAllowed(what: string, kind: string, got: string, expected: string): SamlError {
   return new SamlError(
     'ALGORITHM_NOT_ALLOWED',
-    `The ${what} signature uses the ${kind} ${JSON.stringify(got)}; expected ${expected}.`,
+    `The ${what} signature uses the ${kind} ${show(got)}; expected ${expected}.`,
     got.includes('sha1') ? 'Set the IdP to sign with RSA-SHA256 (or allow SHA-1 knowingly with policy.allowSha1).' : undefined,
   );
 }

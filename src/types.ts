@@ -35,6 +35,13 @@ export interface SamlPolicy {
    * document costs bounded, linear time). Each key defaults to a safe value; see README.
    */
   xmlLimits?: Partial<XmlLimits>;
+  /**
+   * Default 80, the HTTP-POST binding's limit (saml-bindings 3.5.3), in UTF-8 bytes. RelayState is
+   * attacker-controlled: never redirect to it without checking it (see README).
+   */
+  maxRelayStateBytes?: number;
+  /** Default 5000: a replay store that has not answered by then refuses the login (REPLAY_STORE_FAILED). */
+  replayStoreTimeoutMs?: number;
 }
 
 /** Structural limits of an XML document; exceeding one is INVALID_XML naming the limit and the value. */
@@ -51,7 +58,10 @@ export interface XmlLimits {
   maxNamespaceDeclarations: number;
 }
 
-/** true = first time seen; false = already seen. Must be atomic. */
+/**
+ * true = first time seen; false = already seen. Must be atomic. Anything else, a rejection or no
+ * answer within policy.replayStoreTimeoutMs refuses the login (REPLAY_STORE_FAILED).
+ */
 export interface ReplayStore {
   remember(key: string, expiresAt: Date): Promise<boolean>;
 }

@@ -7,8 +7,8 @@ import type { Element } from '@xmldom/xmldom';
 import { createSubtreeReuse } from './canonicalize.js';
 import { loadVerificationKeys } from './certificates.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
-import { decodeBody } from './decode.js';
-import { SamlError } from './errors.js';
+import { checkRelayState, decodeBody } from './decode.js';
+import { SamlError, show } from './errors.js';
 import { parseResponse, type ParsedResponse } from './parse.js';
 import { checkResponse, checkStatus } from './protocol-checks.js';
 import { verifySignature } from './signature.js';
@@ -30,9 +30,10 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   const keys = await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits);
 
   const { xml, relayState } = decodeBody(body, cfg.maxBodyBytes);
+  checkRelayState(relayState, cfg.maxRelayStateBytes);
   const parsed = parseResponse(xml, cfg.xmlLimits);
   const { response } = parsed;
-  checkStatus(response);
+  checkStatus(response, parsed.signatures.some((s) => s.parentNode === response));
   const assertion = theAssertion(parsed);
 
   const { responseSignature, assertionSignature } = placeSignatures(parsed, assertion);
@@ -44,8 +45,9 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   if (assertionSignature) await verifySignature(assertion, assertionSignature, keys, cfg.allowSha1, reuse);
 
   const result = checkResponse({ config: cfg, response, assertion, responseSigned: responseSignature !== null, requestIds, now });
-  await checkReplay(cfg, result.issuer, result.assertionId, result.notOnOrAfter, now);
-  return { ...result, relayState };
+  const { replayUntil, ...assertionResult } = result;
+  await checkReplay(cfg, result.issuer, result.assertionId, replayUntil, now);
+  return { ...assertionResult, relayState };
 }
 
 function checkOptions(options: ValidateOptions): { now: number; requestIds: string[] | null } {
@@ -75,7 +77,7 @@ function theAssertion({ response, assertions, encryptedAssertions }: ParsedRespo
   }
   const assertion = assertions[0] as Element;
   if (assertion.parentNode !== response) {
-    throw new SamlError('INVALID_ASSERTION', `Expected the Assertion as a direct child of the Response; found it inside ${assertion.parentNode?.nodeName ?? 'nothing'}.`);
+    throw new SamlError('INVALID_ASSERTION', `Expected the Assertion as a direct child of the Response; found it inside ${show(assertion.parentNode?.nodeName)}.`);
   }
   return assertion;
 }
@@ -89,7 +91,7 @@ function placeSignatures({ response, signatures }: ParsedResponse, assertion: El
     if (parent === response && responseSignature === null) responseSignature = signature;
     else if (parent === assertion && assertionSignature === null) assertionSignature = signature;
     else {
-      const where = parent === response || parent === assertion ? `a second Signature on the ${parent.nodeName}` : `a Signature inside ${parent?.nodeName ?? 'nothing'}`;
+      const where = parent === response || parent === assertion ? `a second Signature on the ${parent.localName}` : `a Signature inside ${show(parent?.nodeName)}`;
       throw new SamlError('SIGNATURE_INVALID', `Expected at most one Signature on the Response and one on the Assertion; found ${where}.`);
     }
   }
@@ -114,14 +116,53 @@ function requireSignatures(cfg: ResolvedConfig, responseSignature: Element | nul
 }
 
 /**
- * The store keeps the key while the assertion could still be accepted. The remaining lifetime is
- * judged at `now` and carried over to the store's own clock, plus the clock skew.
+ * The store keeps the key while the assertion could still be accepted: until `replayUntil` (the
+ * latest bearer confirmation's NotOnOrAfter, within Conditions), judged at `now` and carried over
+ * to the store's own clock, plus the clock skew. Replay protection fails closed: only `true` is a
+ * first use and `false` a replay; a store that throws, answers anything else or does not answer in
+ * time refuses the login.
  */
-async function checkReplay(cfg: ResolvedConfig, issuer: string, assertionId: string, notOnOrAfter: Date | null, now: number): Promise<void> {
-  const lifetime = notOnOrAfter === null ? 0 : Math.max(0, notOnOrAfter.getTime() - now);
+async function checkReplay(cfg: ResolvedConfig, issuer: string, assertionId: string, replayUntil: number, now: number): Promise<void> {
+  const lifetime = Math.max(0, replayUntil - now);
   const expiresAt = new Date(Date.now() + lifetime + cfg.clockSkewMs);
-  const first = await cfg.replayStore.remember(`${issuer}\n${assertionId}`, expiresAt);
-  if (!first) {
-    throw new SamlError('REPLAYED', `The assertion ${JSON.stringify(assertionId)} from ${JSON.stringify(issuer)} was already used; each login response is accepted once.`);
+  const answer = await askReplayStore(cfg, `${issuer}\n${assertionId}`, expiresAt);
+  if (answer === false) {
+    throw new SamlError('REPLAYED', `The assertion ${show(assertionId)} from ${show(issuer)} was already used; each login response is accepted once.`);
   }
+  if (answer !== true) {
+    throw new SamlError(
+      'REPLAY_STORE_FAILED',
+      `The replay store must answer remember() with true (first use) or false (replay); it answered ${answer.problem}. The login is refused: replay protection fails closed.`,
+      'Check the replay store (its connection and its remember() implementation); see README, Replay protection.',
+    );
+  }
+}
+
+type StoreAnswer = boolean | { problem: string };
+
+async function askReplayStore(cfg: ResolvedConfig, key: string, expiresAt: Date): Promise<StoreAnswer> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<StoreAnswer>((resolve) => {
+    timer = setTimeout(() => resolve({ problem: `nothing within policy.replayStoreTimeoutMs (${cfg.replayStoreTimeoutMs} ms)` }), cfg.replayStoreTimeoutMs);
+  });
+  const answer = (async (): Promise<StoreAnswer> => {
+    try {
+      const value: unknown = await cfg.replayStore.remember(key, expiresAt);
+      return typeof value === 'boolean' ? value : { problem: describeAnswer(value) };
+    } catch (error) {
+      return { problem: `with an error (${show(error instanceof Error ? error.message : String(error))})` };
+    }
+  })();
+  try {
+    return await Promise.race([answer, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeAnswer(value: unknown): string {
+  if (typeof value === 'string') return `the string ${show(value)}`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
 }

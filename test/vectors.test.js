@@ -16,6 +16,11 @@ const DEVIATIONS = {
   'adfs-passport-saml-neudesic-2013': { code: 'NAMEID_INVALID', why: 'the AD FS assertion has no NameID; saml-core requires one' },
 };
 
+// Real vectors marked reject_ok that saml-core rejects, with the code it must give and why.
+const REJECTED_OK = {
+  'keycloak-ssoready': { code: 'INVALID_ASSERTION', why: 'the assertion has no AuthnStatement, which the Web Browser SSO profile (4.1.4.2) requires' },
+};
+
 const own = readVectors(OWN_VECTORS);
 const real = readVectors(REAL_VECTORS);
 const byName = new Map([...own, ...real].map(({ vector }) => [vector.name, vector]));
@@ -25,9 +30,13 @@ test('the vector sets are present', () => {
   assert.ok(own.length >= 80, `expected the generated vectors in vectors/; found ${own.length}`);
 });
 
+// Codes no vector can carry: the vector format has no way to describe a failing replay store.
+// Each is pinned by a unit test of its own instead (test/replay.test.js).
+const NOT_FROM_A_VECTOR = ['REPLAY_STORE_FAILED'];
+
 test('every error code has at least one rejected vector of our own', () => {
   const covered = new Set(own.map(({ vector }) => vector.expect.code).filter(Boolean));
-  assert.equal(ERROR_CODES.filter((code) => !covered.has(code)), []);
+  assert.equal(ERROR_CODES.filter((code) => !covered.has(code) && !NOT_FROM_A_VECTOR.includes(code)), []);
 });
 
 test('vectors cover SP- and IdP-initiated logins, RelayState and rollover for both IdPs', () => {
@@ -49,7 +58,7 @@ for (const { vector } of own) {
 
 for (const { vector } of real) {
   const deviation = DEVIATIONS[vector.name];
-  test(`real vector: ${vector.name}${deviation ? ` (deviation: ${deviation.why})` : ''}`, async () => {
+  test(`real vector: ${vector.name}${deviation ? ` (deviation: ${deviation.why})` : REJECTED_OK[vector.name] ? ` (rejected, reject_ok: ${REJECTED_OK[vector.name].why})` : ''}`, async () => {
     if (deviation) {
       const result = await runVector({ ...vector, expect: { valid: false, code: deviation.code } }, byName);
       assert.ok(result.ok, result.problem);
@@ -57,6 +66,8 @@ for (const { vector } of real) {
     }
     const result = await runVector(vector, byName);
     assert.ok(result.ok, result.problem);
+    const rejected = REJECTED_OK[vector.name];
+    if (result.rejectedOk || rejected) assert.is(result.outcome, rejected?.code, `${vector.name}: rejected (reject_ok) only where REJECTED_OK says so, with its code; got ${result.outcome}: ${result.message}`);
   });
 }
 
