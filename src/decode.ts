@@ -136,11 +136,11 @@ function bytesToXml(bytes: Uint8Array): string {
  */
 export function checkRelayState(relayState: string | null, maxBytes: number): void {
   if (relayState === null) return;
-  const bytes = utf8Length(relayState, Infinity);
-  if (bytes > maxBytes) {
+  const size = utf8Length(relayState, Infinity);
+  if (size > maxBytes) {
     throw new SamlError(
       'INVALID_INPUT',
-      `Expected a RelayState of at most ${maxBytes} bytes (policy.maxRelayStateBytes; the HTTP-POST binding allows 80); got ${bytes} bytes.`,
+      `Expected a RelayState of at most ${maxBytes} bytes (policy.maxRelayStateBytes; the HTTP-POST binding allows 80); got ${size} bytes.`,
       'Keep RelayState short: store the return URL server-side and send a short key (the binding allows 80 bytes).',
     );
   }

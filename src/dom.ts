@@ -3,7 +3,7 @@
  * namespace and local name (never a document-wide XPath), and whole-text reading.
  */
 import type { Element, Node } from '@xmldom/xmldom';
-import { SamlError } from './errors.js';
+import { SamlError, show } from './errors.js';
 
 export const NS = {
   protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',
@@ -69,7 +69,7 @@ export function textOf(element: Element): string {
       if (first === null) first = data;
       else (joined ??= [first]).push(data);
     } else if (type !== COMMENT_NODE) {
-      throw new SamlError('INVALID_ASSERTION', `Expected text only in ${element.localName}; found a child ${n.nodeName}.`);
+      throw new SamlError('INVALID_ASSERTION', `Expected text only in ${element.localName}; found a child ${show(n.nodeName)}.`);
     }
   }
   return joined ? joined.join('') : (first ?? '');

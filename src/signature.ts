@@ -162,15 +162,18 @@ function transformChain(transforms: Element, what: string): C14nMethod {
 
 /**
  * The enveloped-signature transform takes no parameters. xml-crypto 6, the most used JavaScript
- * signer, writes its exc-c14n InclusiveNamespaces element into every Transform when a PrefixList
- * is set, this one included; there it means nothing (xmlsec1 ignores it too), so exactly that one
- * element is accepted and ignored. Anything else under this Transform is refused.
+ * signer, writes an InclusiveNamespaces element into every Transform of a Reference with a
+ * PrefixList, this one included (in the namespace of the Transform's own algorithm URI); there it
+ * means nothing (xmlsec1 ignores it too), so exactly that one element is accepted and ignored.
+ * Anything else under this Transform is refused.
  */
 function parameterless(transform: Element): boolean {
   const params = childElements(transform);
   if (params.length === 0) return true;
   const only = params[0] as Element;
-  return params.length === 1 && only.localName === 'InclusiveNamespaces' && only.namespaceURI === NS.excC14n && childElements(only).length === 0;
+  // xml-crypto 6.3 puts it in the namespace of the Transform's algorithm URI; the exc-c14n one is accepted too.
+  const namespace = only.namespaceURI;
+  return params.length === 1 && only.localName === 'InclusiveNamespaces' && (namespace === NS.excC14n || namespace === ALG.enveloped) && childElements(only).length === 0;
 }
 
 /** The exc-c14n InclusiveNamespaces PrefixList; any other parameter is refused. */

@@ -31,6 +31,20 @@ test('config: defaults are the strict policy', () => {
   );
 });
 
+test('config: a policy value out of range is quoted in the message (not "got number")', () => {
+  configRejects((c) => (c.policy = { minRsaKeyBits: 512 }), /must be a number >= 1024; got 512\./);
+  configRejects((c) => (c.policy = { clockSkewSeconds: NaN }), /got NaN\./);
+  configRejects((c) => (c.policy = { allowSha1: 1 }), /must be true or false; got 1\./);
+});
+
+test('config: xmlLimits keys override their default one by one', () => {
+  const c = good();
+  c.policy = { xmlLimits: { maxDepth: 200 } };
+  const limits = resolveConfig(c).xmlLimits;
+  assert.is(limits.maxDepth, 200);
+  assert.is(limits.maxElements, resolveConfig(good()).xmlLimits.maxElements);
+});
+
 test('config: short NameID format names and "any"', () => {
   const c = good();
   c.policy = { nameIdFormat: 'persistent' };
@@ -56,6 +70,12 @@ test('config: each malformed field is CONFIG_INVALID naming it', () => {
   configRejects((c) => (c.policy = { allowSha1: 'yes' }), /allowSha1 must be true or false/);
   configRejects((c) => (c.policy = { nameIdFormat: '' }), /nameIdFormat/);
   configRejects((c) => (c.replayStore = {}), /replayStore/);
+  configRejects((c) => (c.policy = { maxRelayStateBytes: 0 }), /maxRelayStateBytes must be a number >= 1; got 0/);
+  configRejects((c) => (c.policy = { replayStoreTimeoutMs: '5s' }), /replayStoreTimeoutMs must be a number >= 1; got "5s"/);
+  configRejects((c) => (c.policy = { xmlLimits: { maxDepth: 0 } }), /xmlLimits\.maxDepth must be a number >= 1; got 0/);
+  configRejects((c) => (c.policy = { xmlLimits: { maxDepth: 10.5 } }), /xmlLimits\.maxDepth must be an integer; got 10\.5/);
+  configRejects((c) => (c.policy = { xmlLimits: { depth: 10 } }), /xmlLimits has no key "depth"/);
+  configRejects((c) => (c.policy = { xmlLimits: 64 }), /policy\.xmlLimits must be an object; got 64/);
 });
 
 test('config: validateResponse reports a config error before looking at the body', async () => {
