@@ -80,10 +80,29 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
+const CONFIG_KEYS = ['sp', 'idp', 'policy', 'replayStore'] as const;
+const SP_KEYS = ['entityId', 'acsUrl'] as const;
+const IDP_KEYS = ['entityId', 'ssoUrl', 'certificates'] as const;
+const POLICY_KEYS = [
+  'requireSignedResponse',
+  'requireSignedAssertion',
+  'nameIdFormat',
+  'allowIdpInitiated',
+  'clockSkewSeconds',
+  'maxBodyBytes',
+  'allowSha1',
+  'minRsaKeyBits',
+  'xmlLimits',
+  'maxRelayStateBytes',
+  'replayStoreTimeoutMs',
+] as const;
+
 function checkConfig(config: SamlConfig): ResolvedConfig {
-  const sp = objectField(config.sp, 'sp');
-  const idp = objectField(config.idp, 'idp');
-  const policy = config.policy === undefined ? {} : objectField(config.policy, 'policy');
+  // A misspelt key would silently leave its setting at the default: every key must be known.
+  onlyKnownKeys(config as unknown as Record<string, unknown>, 'config', CONFIG_KEYS);
+  const sp = onlyKnownKeys(objectField(config.sp, 'sp'), 'sp', SP_KEYS);
+  const idp = onlyKnownKeys(objectField(config.idp, 'idp'), 'idp', IDP_KEYS);
+  const policy = config.policy === undefined ? {} : onlyKnownKeys(objectField(config.policy, 'policy'), 'policy', POLICY_KEYS);
 
   const spEntityId = requiredString(sp.entityId, 'sp.entityId', 'the SP Entity ID (Okta "Audience URI", Azure "Identifier (Entity ID)")');
   const acsUrl = url(requiredString(sp.acsUrl, 'sp.acsUrl', 'the Assertion Consumer Service URL'), 'sp.acsUrl');
@@ -130,18 +149,54 @@ function checkConfig(config: SamlConfig): ResolvedConfig {
 
 function xmlLimits(value: unknown): XmlLimits {
   if (value === undefined) return DEFAULT_XML_LIMITS;
-  const given = objectField(value, 'policy.xmlLimits');
+  const given = onlyKnownKeys(objectField(value, 'policy.xmlLimits'), 'policy.xmlLimits', Object.keys(DEFAULT_XML_LIMITS));
   const limits: XmlLimits = { ...DEFAULT_XML_LIMITS };
   for (const key of Object.keys(given)) {
-    if (!Object.prototype.hasOwnProperty.call(DEFAULT_XML_LIMITS, key)) {
-      throw configError(`policy.xmlLimits has no key ${show(key)} (known: ${Object.keys(DEFAULT_XML_LIMITS).join(', ')})`, given[key]);
-    }
     const name = key as keyof XmlLimits;
     const n = count(given[name], `policy.xmlLimits.${name}`, DEFAULT_XML_LIMITS[name], 1);
     if (!Number.isInteger(n)) throw configError(`policy.xmlLimits.${name} must be an integer`, n);
     limits[name] = n;
   }
   return Object.freeze(limits);
+}
+
+function onlyKnownKeys(value: Record<string, unknown>, name: string, known: readonly string[]): Record<string, unknown> {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestKey(key, known);
+    throw new SamlError(
+      'CONFIG_INVALID',
+      `Invalid configuration: ${name} has no key ${show(key)}${nearest === null ? '' : ` (did you mean ${show(nearest)}?)`}; the known keys are ${known.join(', ')}.`,
+    );
+  }
+  return value;
+}
+
+/** The known key closest to `key` by edit distance (case-insensitive), if it is close enough to be a typo. */
+function nearestKey(key: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  if (a.length > 100 || b.length > 100) return Infinity;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length] as number;
 }
 
 function objectField(value: unknown, name: string): Record<string, unknown> {

@@ -32,12 +32,31 @@ function formFields(body: ResponseBody, maxBytes: number): { samlResponse: strin
   if (typeof body === 'string') {
     checkSize(byteLength(body, maxBytes), maxBytes);
     fields = new URLSearchParams(body);
+  } else if (body instanceof Uint8Array) {
+    // The raw bytes of the urlencoded form (a raw-body middleware, a Node Buffer): measured, then read as UTF-8.
+    checkSize(body.byteLength, maxBytes);
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      throw new SamlError('INVALID_INPUT', 'Expected the POST body bytes to be the urlencoded form in UTF-8; they are not valid UTF-8.');
+    }
+    fields = new URLSearchParams(text);
   } else if (body instanceof URLSearchParams) {
     fields = body;
+  } else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    throw new SamlError('INVALID_INPUT', 'Expected the POST body bytes as a Uint8Array (or Buffer); got an ArrayBuffer or another typed array.', 'Wrap it: new Uint8Array(buffer).');
   } else if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    if (typeof (body as { getReader?: unknown }).getReader === 'function' || typeof (body as { pipe?: unknown }).pipe === 'function') {
+      throw new SamlError('INVALID_INPUT', 'Expected the POST body itself; got a stream.', 'Read the body first (await request.text(), or a body-parsing middleware) and pass the text or the form object.');
+    }
     fields = body;
   } else {
-    throw new SamlError('INVALID_INPUT', `Expected the POST body as a string, URLSearchParams or { SAMLResponse, RelayState }; got ${body === null ? 'null' : typeof body}.`);
+    throw new SamlError(
+      'INVALID_INPUT',
+      `Expected the POST body as a string, a Uint8Array (the raw urlencoded bytes), URLSearchParams or { SAMLResponse, RelayState }; got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}.`,
+      'Pass the request body as received: the raw body, or the parsed form object (express.urlencoded(), c.req.parseBody()).',
+    );
   }
 
   const samlResponse = single(fields, 'SAMLResponse');

@@ -210,11 +210,16 @@ function checkResponseInResponseTo({ response, requestIds, config, responseSigne
   return inResponseTo;
 }
 
+/**
+ * InResponseTo present but no pending request ID passed: the login did start at the SP, and the ID
+ * was lost on the way back. By far the most common cause is the session cookie that held it: the
+ * IdP's POST to the ACS URL is cross-site, so a SameSite=Lax or Strict cookie is not sent with it.
+ */
 function unexpectedInResponseTo(where: string, got: string): SamlError {
   return new SamlError(
     'IN_RESPONSE_TO_MISMATCH',
-    `Expected no InResponseTo on the ${where} (no AuthnRequest is pending: options.requestId is null); got ${show(got)}.`,
-    'If the login started at the SP, pass the stored AuthnRequest ID as options.requestId.',
+    `Expected no InResponseTo on the ${where}, because no pending AuthnRequest ID was passed (options.requestId is null); got ${show(got)}. The login started at the SP, so its request ID was lost: most likely the session cookie holding it was not sent with the IdP's cross-site POST (a SameSite=Lax or Strict cookie is not).`,
+    'Keep the pending request ID in a SameSite=None; Secure cookie, or server-side keyed by RelayState, and pass it as options.requestId (README, "Keeping the pending request ID").',
   );
 }
 

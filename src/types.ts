@@ -66,7 +66,8 @@ export interface ReplayStore {
   remember(key: string, expiresAt: Date): Promise<boolean>;
 }
 
-export type ResponseBody = string | URLSearchParams | Record<string, string | undefined>;
+/** The ACS POST body: the urlencoded text or its raw bytes (a Node Buffer is a Uint8Array), or the parsed form. */
+export type ResponseBody = string | Uint8Array | URLSearchParams | Record<string, string | undefined>;
 
 export interface ValidateOptions {
   /** The instant to judge times at; default: the current time. */

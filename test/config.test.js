@@ -37,6 +37,16 @@ test('config: a policy value out of range is quoted in the message (not "got num
   configRejects((c) => (c.policy = { allowSha1: 1 }), /must be true or false; got 1\./);
 });
 
+test('config: a misspelt key anywhere is CONFIG_INVALID naming it and the nearest known key', () => {
+  configRejects((c) => (c.policy = { requireSignedResponce: false }), /policy has no key "requireSignedResponce" \(did you mean "requireSignedResponse"\?\)/);
+  configRejects((c) => (c.sp.acsURL = 'https://x.example/acs'), /sp has no key "acsURL" \(did you mean "acsUrl"\?\)/);
+  configRejects((c) => (c.idp.certificate = 'x'), /idp has no key "certificate" \(did you mean "certificates"\?\)/);
+  configRejects((c) => (c.polcy = {}), /config has no key "polcy" \(did you mean "policy"\?\)/);
+  configRejects((c) => (c.policy = { xmlLimits: { maxDept: 3 } }), /policy\.xmlLimits has no key "maxDept" \(did you mean "maxDepth"\?\)/);
+  // Far from every known key: no suggestion, the known keys are listed.
+  configRejects((c) => (c.policy = { colour: 'blue' }), /policy has no key "colour"; the known keys are requireSignedResponse, /);
+});
+
 test('config: xmlLimits keys override their default one by one', () => {
   const c = good();
   c.policy = { xmlLimits: { maxDepth: 200 } };

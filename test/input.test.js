@@ -58,6 +58,8 @@ test('body forms: urlencoded string, URLSearchParams and parsed fields give the 
     `SAMLResponse=${encodeURIComponent(value)}&RelayState=%2Fhome%3Fa%3D1`,
     new URLSearchParams({ SAMLResponse: value, RelayState: '/home?a=1' }),
     { SAMLResponse: value, RelayState: '/home?a=1' },
+    // The raw bytes of the urlencoded form, as a raw-body middleware passes them (a Buffer is a Uint8Array).
+    te.encode(`SAMLResponse=${encodeURIComponent(value)}&RelayState=%2Fhome%3Fa%3D1`),
   ];
   for (const form of forms) assert.equal(decodeBody(form, 1e6), { xml: RESPONSE, relayState: '/home?a=1' });
   assert.is(decodeBody({ SAMLResponse: value }, 1e6).relayState, null);
@@ -68,7 +70,17 @@ test('body: missing, duplicated or non-string SAMLResponse is INVALID_INPUT', ()
   rejects(() => decodeBody('SAMLResponse=aGk%3D&SAMLResponse=aGk%3D', 1e6), 'INVALID_INPUT', /one SAMLResponse/);
   rejects(() => decodeBody({ SAMLResponse: 42 }, 1e6), 'INVALID_INPUT');
   rejects(() => decodeBody(null, 1e6), 'INVALID_INPUT');
-  rejects(() => decodeBody(42, 1e6), 'INVALID_INPUT');
+  rejects(() => decodeBody(42, 1e6), 'INVALID_INPUT', /a Uint8Array \(the raw urlencoded bytes\)/);
+});
+
+test('body: raw bytes are measured before decoding and must be UTF-8; other binary shapes say what to pass', () => {
+  rejects(() => decodeBody(te.encode('SAMLResponse=' + 'A'.repeat(2000)), 1000), 'INVALID_INPUT', /1000-byte limit/);
+  rejects(() => decodeBody(new Uint8Array([0x53, 0xff, 0xfe]), 1e6), 'INVALID_INPUT', /not valid UTF-8/);
+  rejects(() => decodeBody(new ArrayBuffer(8), 1e6), 'INVALID_INPUT', /new Uint8Array/);
+  rejects(() => decodeBody(new Uint16Array(4), 1e6), 'INVALID_INPUT', /Uint8Array/);
+  rejects(() => decodeBody({ getReader() {} }, 1e6), 'INVALID_INPUT', /stream/);
+  rejects(() => decodeBody({ pipe() {} }, 1e6), 'INVALID_INPUT', /stream/);
+  rejects(() => decodeBody([], 1e6), 'INVALID_INPUT', /an array/);
 });
 
 test('base64 junk and trailing garbage are refused', () => {

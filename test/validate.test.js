@@ -151,4 +151,14 @@ test('robustness: hostile bodies never throw anything but a SamlError', async ()
   }
 });
 
+test('a lost pending request ID (InResponseTo present, no requestId) names the likely cause: the session cookie', async () => {
+  const body = toPostBody(response({ spec: { inResponseTo: '_req9' } }));
+  const error = await rejects(validateResponse(config(), body, { now }), 'IN_RESPONSE_TO_MISMATCH', /got "_req9"/);
+  assert.match(error.message, /most likely the session cookie holding it was not sent with the IdP's cross-site POST/);
+  assert.match(error.hint, /SameSite=None; Secure/);
+  // A wrong pending ID is another cause (another login attempt), and says so.
+  const other = await rejects(validateResponse(config(), body, { now, requestId: '_req1' }), 'IN_RESPONSE_TO_MISMATCH', /"_req1"/);
+  assert.not.match(other.message, /cookie/);
+});
+
 test.run();
