@@ -8,7 +8,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import { deflateSync } from 'fflate';
 import { encodeBase64 } from './base64.js';
 import { resolveConfig } from './config.js';
-import { SamlError, show } from './errors.js';
+import { SamlError, idpHint, show } from './errors.js';
 import type { AuthnRequestOptions, AuthnRequestResult, SamlConfig } from './types.js';
 
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -37,7 +37,7 @@ export async function createAuthnRequest(config: SamlConfig, options?: AuthnRequ
     throw new SamlError(
       'CONFIG_INVALID',
       'Invalid configuration: idp.ssoUrl is needed to send an AuthnRequest; got (none).',
-      'Copy the IdP single sign-on endpoint (Okta: "Identity Provider Single Sign-On URL"; Azure: "Login URL").',
+      idpHint('Copy the IdP single sign-on endpoint', '"Identity Provider Single Sign-On URL"', '"Login URL"', '.'),
     );
   }
   xmlSafe(spEntityId, 'sp.entityId');

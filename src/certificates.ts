@@ -8,7 +8,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { importRsaPublicKey, type HashName, type RsaPublicKey } from '#crypto-backend';
 import { decodeBase64 } from './base64.js';
-import { SamlError } from './errors.js';
+import { SamlError, idpHint } from './errors.js';
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 
@@ -111,6 +111,6 @@ function certificateError(index: number, problem: string): SamlError {
   return new SamlError(
     'CONFIG_INVALID',
     `Invalid configuration: idp.certificates[${index}] ${problem}.`,
-    'Paste the IdP signing certificate in PEM form (Okta: "X.509 Certificate"; Azure: "Certificate (Base64)").',
+    idpHint('Paste the IdP signing certificate in PEM form', '"X.509 Certificate"', '"Certificate (Base64)"', '.'),
   );
 }

@@ -2,7 +2,7 @@
  * Checks a SamlConfig once and turns it into the resolved form the rest of the library reads.
  * A mistake in the configuration is the SP admin's to fix, so each message names the field.
  */
-import { SamlError, show } from './errors.js';
+import { SamlError, idpHint, show } from './errors.js';
 import { DEFAULT_XML_LIMITS } from './parse.js';
 import { createMemoryReplayStore } from './replay-store.js';
 import type { ReplayStore, SamlConfig, XmlLimits } from './types.js';
@@ -104,7 +104,7 @@ function checkConfig(config: SamlConfig): ResolvedConfig {
   const idp = onlyKnownKeys(objectField(config.idp, 'idp'), 'idp', IDP_KEYS);
   const policy = config.policy === undefined ? {} : onlyKnownKeys(objectField(config.policy, 'policy'), 'policy', POLICY_KEYS);
 
-  const spEntityId = requiredString(sp.entityId, 'sp.entityId', 'the SP Entity ID (Okta "Audience URI", Azure "Identifier (Entity ID)")');
+  const spEntityId = requiredString(sp.entityId, 'sp.entityId', 'the SP Entity ID (Okta "Audience URI", Microsoft Entra ID "Identifier (Entity ID)")');
   const acsUrl = url(requiredString(sp.acsUrl, 'sp.acsUrl', 'the Assertion Consumer Service URL'), 'sp.acsUrl');
   const idpEntityId = optionalString(idp.entityId, 'idp.entityId');
   const ssoUrlText = optionalString(idp.ssoUrl, 'idp.ssoUrl');
@@ -116,7 +116,7 @@ function checkConfig(config: SamlConfig): ResolvedConfig {
     throw new SamlError(
       'CONFIG_INVALID',
       `idp.certificates must be a PEM certificate or a non-empty array of them; got ${describe(certs)}.`,
-      'Paste the IdP signing certificate (Okta: "X.509 Certificate"; Azure: "Certificate (Base64)").',
+      idpHint('Paste the IdP signing certificate', '"X.509 Certificate"', '"Certificate (Base64)"', '.'),
     );
   }
 

@@ -1,7 +1,7 @@
 /**
  * The one error type of saml-core. Every failure of every public function is a SamlError with a
  * stable `code`; callers branch on the code, people read the message (what was expected, what came)
- * and the hint (which IdP or SP setting to change).
+ * and, apart from it, the hint (which IdP or SP setting to change).
  */
 
 export const ERROR_CODES = [
@@ -30,16 +30,66 @@ export const ERROR_CODES = [
 
 export type SamlErrorCode = (typeof ERROR_CODES)[number];
 
+/** The IdPs whose own setting names a hint can give alone, recognised from the issuer. */
+export type IdpKind = 'okta' | 'entra';
+
+/** A hint naming the setting at each IdP; when the IdP is known, only its own setting is named. */
+export interface IdpHint {
+  generic: string;
+  okta: string;
+  entra: string;
+}
+
+/**
+ * `lead` (okta: X; Microsoft Entra ID: Y) `tail`: one hint, written once per IdP. Unknown IdPs get
+ * both names.
+ */
+export function idpHint(lead: string, okta: string, entra: string, tail = ''): IdpHint {
+  return {
+    generic: `${lead} (Okta: ${okta}; Microsoft Entra ID: ${entra})${tail}`,
+    okta: `${lead} (Okta: ${okta})${tail}`,
+    entra: `${lead} (Microsoft Entra ID: ${entra})${tail}`,
+  };
+}
+
 export class SamlError extends Error {
   readonly code: SamlErrorCode;
+  /** What to change, shown apart from the message (the message never repeats it). */
   readonly hint?: string;
+  /** @internal The hint per IdP, when it names IdP settings. */
+  readonly idpHint?: IdpHint;
 
-  constructor(code: SamlErrorCode, message: string, hint?: string) {
-    super(hint ? `${message} ${hint}` : message);
+  constructor(code: SamlErrorCode, message: string, hint?: string | IdpHint) {
+    super(message);
     this.name = 'SamlError';
     this.code = code;
-    if (hint !== undefined) this.hint = hint;
+    if (typeof hint === 'string') this.hint = hint;
+    else if (hint !== undefined) {
+      this.hint = hint.generic;
+      Object.defineProperty(this, 'idpHint', { value: hint, enumerable: false });
+    }
   }
+}
+
+/** Narrows the hint of `error` to the IdP's own setting, when the IdP is known. */
+export function hintForIdp(error: SamlError, idp: IdpKind | null): SamlError {
+  if (idp !== null && error.idpHint !== undefined) (error as { hint?: string }).hint = error.idpHint[idp];
+  return error;
+}
+
+/** Which IdP an entity ID (an issuer) names: Okta's okta.com, Entra ID's sts.windows.net or login.microsoftonline.com. */
+export function idpKindOf(entityId: string | null | undefined): IdpKind | null {
+  if (!entityId) return null;
+  let host: string;
+  try {
+    host = new URL(entityId).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  const under = (domain: string) => host === domain || host.endsWith(`.${domain}`);
+  if (under('okta.com') || under('oktapreview.com') || under('okta-emea.com')) return 'okta';
+  if (under('sts.windows.net') || under('login.microsoftonline.com')) return 'entra';
+  return null;
 }
 
 /** The longest quoted value in a message, in UTF-16 units; the rest is cut (and said to be). */

@@ -8,7 +8,7 @@ import type { Element } from '@xmldom/xmldom';
 import type { ResolvedConfig } from './config.js';
 import { NS, attr, children, optionalChild, requiredChild, textOf } from './dom.js';
 import { parseDateTime } from './datetime.js';
-import { SamlError, show } from './errors.js';
+import { SamlError, idpHint, show } from './errors.js';
 import type { SamlAssertion } from './types.js';
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
@@ -144,7 +144,7 @@ function acceptableUntil(subject: Element, conditionsNotOnOrAfter: Date | null):
 }
 
 const clockHint = 'Check the clocks of the SP and the IdP, or raise policy.clockSkewSeconds slightly.';
-const acsHint = 'Set the IdP\'s ACS URL (Okta: "Single sign-on URL"; Azure: "Reply URL (Assertion Consumer Service URL)") to exactly sp.acsUrl.';
+const acsHint = idpHint('Set the IdP\'s ACS URL', '"Single sign-on URL"', '"Reply URL (Assertion Consumer Service URL)"', ' to exactly sp.acsUrl.');
 
 function checkVersionAndId(element: Element): void {
   const version = attr(element, 'Version');
@@ -174,7 +174,7 @@ function checkDestination({ response, responseSigned, config }: CheckContext): v
  * U+3000, U+FEFF...) that XML never treats as white space.
  */
 function checkIssuers({ response, assertion, config, responseSigned }: CheckContext): string {
-  const issuerHint = 'Set idp.entityId to the IdP\'s issuer (Okta: "Identity Provider Issuer"; Azure: "Azure AD Identifier").';
+  const issuerHint = idpHint('Set idp.entityId to the IdP\'s issuer', '"Identity Provider Issuer"', '"Microsoft Entra Identifier"', '.');
   const responseIssuerElement = optionalChild(response, NS.assertion, 'Issuer');
   const issuerElement = optionalChild(assertion, NS.assertion, 'Issuer');
   if (issuerElement === null) throw new SamlError('INVALID_ASSERTION', 'Expected an Issuer in the Assertion; found none.');
@@ -273,7 +273,7 @@ function checkConfirmationData(confirmation: Element, { config, requestIds, now 
 }
 
 function checkAudience(conditions: Element | null, spEntityId: string): void {
-  const hint = 'Set the IdP\'s audience (Okta: "Audience URI (SP Entity ID)"; Azure: "Identifier (Entity ID)") to exactly sp.entityId.';
+  const hint = idpHint('Set the IdP\'s audience', '"Audience URI (SP Entity ID)"', '"Identifier (Entity ID)"', ' to exactly sp.entityId.');
   const restrictions = conditions ? children(conditions, NS.assertion, 'AudienceRestriction') : [];
   if (restrictions.length === 0) {
     throw new SamlError('AUDIENCE_MISMATCH', `Expected an AudienceRestriction naming ${show(spEntityId)} (sp.entityId); the assertion has none.`, hint);
@@ -293,7 +293,7 @@ function checkNameId(subject: Element, config: ResolvedConfig): { nameId: string
     throw new SamlError('ENCRYPTED_ASSERTION_UNSUPPORTED', 'The NameID is encrypted (EncryptedID); saml-core does not decrypt.', 'Turn off NameID encryption at the IdP.');
   }
   const element = optionalChild(subject, NS.assertion, 'NameID');
-  const formatHint = 'Set the IdP\'s NameID format (Okta: "Name ID format" = EmailAddress; Azure: "Unique User Identifier" = user.mail with format Email address), or change policy.nameIdFormat.';
+  const formatHint = idpHint('Set the IdP\'s NameID format', '"Name ID format" = EmailAddress', '"Unique User Identifier" = user.mail with format Email address', ', or change policy.nameIdFormat.');
   if (element === null) throw new SamlError('NAMEID_INVALID', 'Expected a NameID in the Subject; found none.', formatHint);
   // Returned exactly as signed (NameID is an xs:string: the schema trims nothing).
   const nameId = textOf(element);
@@ -304,7 +304,7 @@ function checkNameId(subject: Element, config: ResolvedConfig): { nameId: string
     throw new SamlError('NAMEID_FORMAT_MISMATCH', `Expected NameID format ${show(config.nameIdFormat)}; got ${show(nameIdFormat)}.`, formatHint);
   }
   if (EMAIL_FORMATS.has(nameIdFormat) && !isEmail(nameId)) {
-    throw new SamlError('NAMEID_INVALID', `Expected an email address in the NameID (format emailAddress); got ${show(nameId)}.`, 'Map the NameID to the user\'s email (Okta: Application username = Email; Azure: user.mail).');
+    throw new SamlError('NAMEID_INVALID', `Expected an email address in the NameID (format emailAddress); got ${show(nameId)}.`, idpHint('Map the NameID to the user\'s email', 'Application username = Email', 'Unique User Identifier = user.mail', '.'));
   }
   return { nameId, nameIdFormat };
 }

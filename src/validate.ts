@@ -8,24 +8,28 @@ import { createSubtreeReuse } from './canonicalize.js';
 import { loadVerificationKeys } from './certificates.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { checkRelayState, decodeBody } from './decode.js';
-import { SamlError, show } from './errors.js';
+import { SamlError, hintForIdp, idpHint, idpKindOf, show, type IdpKind } from './errors.js';
 import { parseResponse, type ParsedResponse } from './parse.js';
 import { checkResponse, checkStatus } from './protocol-checks.js';
 import { verifySignature } from './signature.js';
 import type { ResponseBody, SamlAssertion, SamlConfig, ValidateOptions } from './types.js';
 
 export async function validateResponse(config: SamlConfig, body: ResponseBody, options: ValidateOptions = {}): Promise<SamlAssertion> {
+  // Which IdP this is, once known (from idp.entityId, else the document's Issuer), so a hint names
+  // only that IdP's setting. Only hint wording depends on it, never a decision.
+  const seen: { idp: IdpKind | null } = { idp: null };
   try {
-    return await validate(config, body, options);
+    return await validate(config, body, options, seen);
   } catch (error) {
-    if (error instanceof SamlError) throw error;
+    if (error instanceof SamlError) throw hintForIdp(error, seen.idp);
     // A library or runtime failure on hostile input is still a typed rejection, never a TypeError.
     throw new SamlError('INVALID_INPUT', `The response could not be processed: ${error instanceof Error ? error.message : String(error)}.`);
   }
 }
 
-async function validate(config: SamlConfig, body: ResponseBody, options: ValidateOptions): Promise<SamlAssertion> {
+async function validate(config: SamlConfig, body: ResponseBody, options: ValidateOptions, seen: { idp: IdpKind | null }): Promise<SamlAssertion> {
   const cfg = resolveConfig(config);
+  seen.idp = idpKindOf(cfg.idpEntityId);
   const { now, requestIds } = checkOptions(options);
   const keys = await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits);
 
@@ -33,6 +37,7 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   checkRelayState(relayState, cfg.maxRelayStateBytes);
   const parsed = parseResponse(xml, cfg.xmlLimits);
   const { response } = parsed;
+  seen.idp ??= idpKindOf(issuerText(response));
   checkStatus(response, parsed.signatures.some((s) => s.parentNode === response));
   const assertion = theAssertion(parsed);
 
@@ -63,13 +68,21 @@ function checkOptions(options: ValidateOptions): { now: number; requestIds: stri
   return { now, requestIds: ids };
 }
 
+/** The Response's Issuer text, unverified: used only to word hints. */
+function issuerText(response: Element): string | null {
+  for (let n = response.firstChild; n !== null; n = n.nextSibling) {
+    if (n.nodeType === 1 && (n as Element).localName === 'Issuer') return n.textContent;
+  }
+  return null;
+}
+
 /** Exactly one Assertion, a direct child of the Response, and none anywhere else. */
 function theAssertion({ response, assertions, encryptedAssertions }: ParsedResponse): Element {
   if (encryptedAssertions.length > 0) {
     throw new SamlError(
       'ENCRYPTED_ASSERTION_UNSUPPORTED',
       'The Response carries an EncryptedAssertion; saml-core does not decrypt assertions.',
-      'Turn off assertion encryption at the IdP (Okta: Assertion Encryption = Unencrypted; Azure: no token encryption certificate).',
+      idpHint('Turn off assertion encryption at the IdP', 'Assertion Encryption = Unencrypted', 'no token encryption certificate', '.'),
     );
   }
   if (assertions.length !== 1) {
@@ -103,14 +116,14 @@ function requireSignatures(cfg: ResolvedConfig, responseSignature: Element | nul
     throw new SamlError(
       'SIGNATURE_MISSING',
       assertionSignature === null ? 'Neither the Response nor the Assertion is signed.' : 'Expected a signed Response (policy.requireSignedResponse); the Response has no Signature.',
-      'Have the IdP sign both (Okta: "Response" and "Assertion Signature" = Signed; Azure: Signing Option "Sign SAML response and assertion").',
+      idpHint('Have the IdP sign both', '"Response" and "Assertion Signature" = Signed', 'Signing Option "Sign SAML response and assertion"', '.'),
     );
   }
   if (assertionSignature === null && cfg.requireSignedAssertion) {
     throw new SamlError(
       'SIGNATURE_MISSING',
       'Expected a signed Assertion (policy.requireSignedAssertion); the Assertion has no Signature.',
-      'Have the IdP sign both (Okta: "Assertion Signature" = Signed; Azure: Signing Option "Sign SAML response and assertion").',
+      idpHint('Have the IdP sign both', '"Assertion Signature" = Signed', 'Signing Option "Sign SAML response and assertion"', '.'),
     );
   }
 }

@@ -291,8 +291,8 @@ test('config: missing idp.ssoUrl is CONFIG_INVALID naming the Okta and Azure fie
   const c = config();
   delete c.idp.ssoUrl;
   const error = await rejects(() => createAuthnRequest(c), 'CONFIG_INVALID', /idp\.ssoUrl/);
-  assert.match(error.message, /Identity Provider Single Sign-On URL/);
-  assert.match(error.message, /Login URL/);
+  assert.match(error.hint, /Identity Provider Single Sign-On URL/);
+  assert.match(error.hint, /Microsoft Entra ID: "Login URL"/);
   await rejects(() => createAuthnRequest(config({ idp: { ssoUrl: 'not a url' } })), 'CONFIG_INVALID', /idp\.ssoUrl/);
   await rejects(() => createAuthnRequest(null), 'CONFIG_INVALID');
   await rejects(() => createAuthnRequest(undefined), 'CONFIG_INVALID');

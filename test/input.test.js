@@ -76,7 +76,7 @@ test('body: missing, duplicated or non-string SAMLResponse is INVALID_INPUT', ()
 test('body: raw bytes are measured before decoding and must be UTF-8; other binary shapes say what to pass', () => {
   rejects(() => decodeBody(te.encode('SAMLResponse=' + 'A'.repeat(2000)), 1000), 'INVALID_INPUT', /1000-byte limit/);
   rejects(() => decodeBody(new Uint8Array([0x53, 0xff, 0xfe]), 1e6), 'INVALID_INPUT', /not valid UTF-8/);
-  rejects(() => decodeBody(new ArrayBuffer(8), 1e6), 'INVALID_INPUT', /new Uint8Array/);
+  assert.match(rejects(() => decodeBody(new ArrayBuffer(8), 1e6), 'INVALID_INPUT', /ArrayBuffer/).hint, /new Uint8Array/);
   rejects(() => decodeBody(new Uint16Array(4), 1e6), 'INVALID_INPUT', /Uint8Array/);
   rejects(() => decodeBody({ getReader() {} }, 1e6), 'INVALID_INPUT', /stream/);
   rejects(() => decodeBody({ pipe() {} }, 1e6), 'INVALID_INPUT', /stream/);

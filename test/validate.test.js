@@ -161,4 +161,23 @@ test('a lost pending request ID (InResponseTo present, no requestId) names the l
   assert.not.match(other.message, /cookie/);
 });
 
+test('hints are apart from the message, and name only the IdP the issuer identifies', async () => {
+  const body = toPostBody(response({ spec: { audiences: ['https://other.example/sp'] } }));
+  // Okta's issuer (idp.entityId http://www.okta.com/...): only Okta's setting.
+  const okta1 = await rejects(validateResponse(config(), body, { now }), 'AUDIENCE_MISMATCH');
+  assert.is(okta1.hint, 'Set the IdP\'s audience (Okta: "Audience URI (SP Entity ID)") to exactly sp.entityId.');
+  assert.not.ok(okta1.message.includes(okta1.hint), 'the message does not repeat the hint');
+  // An IdP saml-core does not recognise: both names, the product called Microsoft Entra ID.
+  const other = config({ idp: { entityId: 'https://idp.example.org/saml', certificates: [okta.certificatePem] } });
+  const unknownIssuer = toPostBody(response({ spec: { issuer: 'https://idp.example.org/saml', audiences: ['https://other.example/sp'] } }));
+  const generic = await rejects(validateResponse(other, unknownIssuer, { now }), 'AUDIENCE_MISMATCH');
+  assert.match(generic.hint, /\(Okta: "Audience URI \(SP Entity ID\)"; Microsoft Entra ID: "Identifier \(Entity ID\)"\)/);
+  // Entra ID's issuer (sts.windows.net), read from the document when idp.entityId is not set.
+  const entraIssuer = 'https://sts.windows.net/0d2a6ec6-1b45-4f3c-9a2c-2c5e7f1a0b9e/';
+  const entra = config({ idp: { certificates: [okta.certificatePem] } });
+  const fromEntra = toPostBody(response({ spec: { issuer: entraIssuer, audiences: ['https://other.example/sp'] } }));
+  const entraError = await rejects(validateResponse(entra, fromEntra, { now }), 'AUDIENCE_MISMATCH');
+  assert.is(entraError.hint, 'Set the IdP\'s audience (Microsoft Entra ID: "Identifier (Entity ID)") to exactly sp.entityId.');
+});
+
 test.run();
