@@ -33,7 +33,7 @@ const xmlCryptoUtilsCrypto = {
 };
 
 const result = await esbuild.build({
-  entryPoints: ['index', 'validate', 'authn-request', 'replay-store', 'errors'].map((name) => join(root, 'dist', `${name}.js`)),
+  entryPoints: ['index', 'validate', 'authn-request', 'replay-store', 'check-config', 'errors'].map((name) => join(root, 'dist', `${name}.js`)),
   outbase: join(root, 'dist'),
   outdir,
   chunkNames: 'chunks/[name]-[hash]',

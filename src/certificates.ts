@@ -17,7 +17,13 @@ export type { HashName, RsaPublicKey };
 export interface VerificationKey {
   /** Subject of the certificate, for messages. */
   subject: string;
+  issuer: string;
   modulusBits: number;
+  /** SHA-256 of the certificate's DER, uppercase hex pairs joined by colons (as admin consoles show it). */
+  sha256Fingerprint: string;
+  /** Validity, in ms since the epoch. */
+  notBefore: number;
+  notAfter: number;
   /** An imported key per hash (WebCrypto binds the hash at import). */
   key(hash: HashName): Promise<RsaPublicKey>;
 }
@@ -67,9 +73,12 @@ async function importCertificate(pem: string, index: number): Promise<Verificati
     throw certificateError(index, `has a key of algorithm ${spki.algorithm.algorithm}; only RSA signing certificates are supported`);
   }
   const spkiDer = AsnConvert.serialize(spki);
-  const subject = certificate.tbsCertificate.subject
-    .map((rdn) => rdn.map((a) => a.value.toString()).join('+'))
-    .join(', ');
+  const subject = distinguishedName(certificate.tbsCertificate.subject);
+  const issuer = distinguishedName(certificate.tbsCertificate.issuer);
+  const validity = certificate.tbsCertificate.validity;
+  const notBefore = validity.notBefore.getTime().getTime();
+  const notAfter = validity.notAfter.getTime().getTime();
+  const fingerprint = new Uint8Array(await crypto.subtle.digest('SHA-256', der as Uint8Array<ArrayBuffer>));
   const imported = new Map<HashName, Promise<RsaPublicKey>>();
   const key = (hash: HashName): Promise<RsaPublicKey> => {
     let k = imported.get(hash);
@@ -85,8 +94,30 @@ async function importCertificate(pem: string, index: number): Promise<Verificati
   } catch {
     throw certificateError(index, 'has an RSA public key that cannot be imported');
   }
-  return { subject: subject || '(no subject)', modulusBits: probe.modulusBits, key };
+  return {
+    subject: subject || '(no subject)',
+    issuer: issuer || '(no issuer)',
+    modulusBits: probe.modulusBits,
+    sha256Fingerprint: Array.from(fingerprint, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':'),
+    notBefore,
+    notAfter,
+    key,
+  };
 }
+
+function distinguishedName(name: Certificate['tbsCertificate']['subject']): string {
+  return name.map((rdn) => rdn.map((a) => `${ATTRIBUTE_NAMES[a.type] ?? a.type}=${a.value.toString()}`).join('+')).join(', ');
+}
+
+const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
 
 function pemToDer(pem: string, index: number): Uint8Array {
   const text = pem.trim();

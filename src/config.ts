@@ -32,6 +32,7 @@ export interface ResolvedConfig {
   xmlLimits: XmlLimits;
   maxRelayStateBytes: number;
   replayStoreTimeoutMs: number;
+  rejectExpiredCertificates: boolean;
   replayStore: ReplayStore;
 }
 
@@ -54,7 +55,7 @@ export function resolveConfig(config: SamlConfig): ResolvedConfig {
   snapshotOf(config, snapshot, 0);
   const cached = resolved.get(config);
   if (cached !== undefined && sameValues(cached.snapshot, snapshot)) return cached.result;
-  const result = checkConfig(config);
+  const result = resolveFresh(config);
   resolved.set(config, { snapshot, result });
   return result;
 }
@@ -95,9 +96,10 @@ const POLICY_KEYS = [
   'xmlLimits',
   'maxRelayStateBytes',
   'replayStoreTimeoutMs',
+  'rejectExpiredCertificates',
 ] as const;
 
-function checkConfig(config: SamlConfig): ResolvedConfig {
+function resolveFresh(config: SamlConfig): ResolvedConfig {
   // A misspelt key would silently leave its setting at the default: every key must be known.
   onlyKnownKeys(config as unknown as Record<string, unknown>, 'config', CONFIG_KEYS);
   const sp = onlyKnownKeys(objectField(config.sp, 'sp'), 'sp', SP_KEYS);
@@ -143,6 +145,7 @@ function checkConfig(config: SamlConfig): ResolvedConfig {
     xmlLimits: xmlLimits(policy.xmlLimits),
     maxRelayStateBytes: count(policy.maxRelayStateBytes, 'policy.maxRelayStateBytes', 80, 1),
     replayStoreTimeoutMs: count(policy.replayStoreTimeoutMs, 'policy.replayStoreTimeoutMs', 5000, 1),
+    rejectExpiredCertificates: bool(policy.rejectExpiredCertificates, 'policy.rejectExpiredCertificates', false),
     replayStore,
   };
 }

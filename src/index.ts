@@ -2,6 +2,7 @@
 export { validateResponse } from './validate.js';
 export { createAuthnRequest } from './authn-request.js';
 export { createMemoryReplayStore } from './replay-store.js';
+export { checkConfig, type CheckConfigResult, type CertificateInfo, type ConfigWarning, type ConfigWarningCode } from './check-config.js';
 export { SamlError, ERROR_CODES, type SamlErrorCode } from './errors.js';
 export type {
   SamlConfig,

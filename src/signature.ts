@@ -49,6 +49,7 @@ export async function verifySignature(
   keys: readonly VerificationKey[],
   allowSha1: boolean,
   reuse: SubtreeReuse | null = null,
+  now: number = Date.now(),
 ): Promise<VerifiedSignature> {
   const what = signed.localName ?? signed.nodeName;
   if (signature.parentNode !== signed) throw invalid(what, 'the Signature is not a direct child of the element it signs');
@@ -115,9 +116,11 @@ export async function verifySignature(
     const ok = await verifyRsaText(await key.key(signatureHash), signatureHash, signatureBytes, signedInfoText);
     if (ok) return { signatureAlgorithm: signatureMethod, digestAlgorithm: digestMethod, certificateSubject: key.subject };
   }
+  // An expired configured certificate is the likeliest cause: the IdP rolled its key over.
+  const expired = keys.filter((k) => k.notAfter <= now).map((k) => `${show(k.subject)} expired on ${new Date(k.notAfter).toISOString().slice(0, 10)}`);
   throw new SamlError(
     'SIGNATURE_INVALID',
-    `The ${what} signature does not verify with ${keys.length === 1 ? 'the configured IdP certificate' : `any of the ${keys.length} configured IdP certificates`}.`,
+    `The ${what} signature does not verify with ${keys.length === 1 ? 'the configured IdP certificate' : `any of the ${keys.length} configured IdP certificates`}${expired.length > 0 ? ` (the configured certificate ${expired.join(', ')})` : ''}.`,
     'Paste the IdP\'s current signing certificate into the SAML settings (after a certificate rollover, add the new one).',
   );
 }

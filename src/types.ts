@@ -42,6 +42,12 @@ export interface SamlPolicy {
   maxRelayStateBytes?: number;
   /** Default 5000: a replay store that has not answered by then refuses the login (REPLAY_STORE_FAILED). */
   replayStoreTimeoutMs?: number;
+  /**
+   * Default false: SAML uses the certificate as a key carrier, and IdPs keep signing with expired
+   * ones, so an expired IdP certificate still verifies (checkConfig warns). true: only
+   * certificates valid at the validation instant are used.
+   */
+  rejectExpiredCertificates?: boolean;
 }
 
 /** Structural limits of an XML document; exceeding one is INVALID_XML naming the limit and the value. */

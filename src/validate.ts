@@ -5,7 +5,7 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { createSubtreeReuse } from './canonicalize.js';
-import { loadVerificationKeys } from './certificates.js';
+import { loadVerificationKeys, type VerificationKey } from './certificates.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { checkRelayState, decodeBody } from './decode.js';
 import { SamlError, hintForIdp, idpHint, idpKindOf, show, type IdpKind } from './errors.js';
@@ -31,7 +31,7 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   const cfg = resolveConfig(config);
   seen.idp = idpKindOf(cfg.idpEntityId);
   const { now, requestIds } = checkOptions(options);
-  const keys = await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits);
+  const keys = usableKeys(cfg, await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits), now);
 
   const { xml, relayState } = decodeBody(body, cfg.maxBodyBytes);
   checkRelayState(relayState, cfg.maxRelayStateBytes);
@@ -46,13 +46,26 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   // A signed Response covers its Assertion: theAssertion() proved it is a direct child. The
   // Assertion's content is canonicalized once for both digests where the rendering is the same.
   const reuse = createSubtreeReuse(assertion);
-  if (responseSignature) await verifySignature(response, responseSignature, keys, cfg.allowSha1, reuse);
-  if (assertionSignature) await verifySignature(assertion, assertionSignature, keys, cfg.allowSha1, reuse);
+  if (responseSignature) await verifySignature(response, responseSignature, keys, cfg.allowSha1, reuse, now);
+  if (assertionSignature) await verifySignature(assertion, assertionSignature, keys, cfg.allowSha1, reuse, now);
 
   const result = checkResponse({ config: cfg, response, assertion, responseSigned: responseSignature !== null, requestIds, now });
   const { replayUntil, ...assertionResult } = result;
   await checkReplay(cfg, result.issuer, result.assertionId, replayUntil, now);
   return { ...assertionResult, relayState };
+}
+
+/** With policy.rejectExpiredCertificates, only the certificates valid at `now`; at least one must be. */
+function usableKeys(cfg: ResolvedConfig, keys: VerificationKey[], now: number): VerificationKey[] {
+  if (!cfg.rejectExpiredCertificates) return keys;
+  const valid = keys.filter((k) => k.notBefore <= now && now < k.notAfter);
+  if (valid.length > 0) return valid;
+  const [first] = keys as [VerificationKey];
+  throw new SamlError(
+    'CONFIG_INVALID',
+    `Invalid configuration: no configured IdP certificate is valid at ${new Date(now).toISOString()}, and policy.rejectExpiredCertificates is true (${keys.map((k, i) => `idp.certificates[${i}] ${show(k.subject)} is valid ${new Date(k.notBefore).toISOString()} to ${new Date(k.notAfter).toISOString()}`).join('; ')}).`,
+    first.notAfter <= now ? 'Paste the IdP\'s current signing certificate (the configured one has expired), or set policy.rejectExpiredCertificates to false.' : undefined,
+  );
 }
 
 function checkOptions(options: ValidateOptions): { now: number; requestIds: string[] | null } {
