@@ -12,6 +12,7 @@ export type {
   ResponseBody,
   ValidateOptions,
   SamlAssertion,
+  SamlProfile,
   AuthnRequestOptions,
   AuthnRequestResult,
 } from './types.js';

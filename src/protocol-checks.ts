@@ -8,6 +8,8 @@ import type { Element } from '@xmldom/xmldom';
 import type { ResolvedConfig } from './config.js';
 import { NS, attr, children, optionalChild, requiredChild, textOf } from './dom.js';
 import { parseDateTime } from './datetime.js';
+import { isEmail } from './email.js';
+import { readProfile } from './profile.js';
 import { SamlError, idpHint, show } from './errors.js';
 import type { SamlAssertion } from './types.js';
 
@@ -121,6 +123,7 @@ export function checkResponse(ctx: CheckContext): CheckedAssertion {
     notOnOrAfter: earliest(notOnOrAfter, time(confirmation, 'NotOnOrAfter')),
     sessionNotOnOrAfter,
     replayUntil: acceptableUntil(subject, notOnOrAfter),
+    profile: readProfile(attributes, nameId, EMAIL_FORMATS.has(nameIdFormat)),
   };
 }
 
@@ -309,12 +312,6 @@ function checkNameId(subject: Element, config: ResolvedConfig): { nameId: string
   return { nameId, nameIdFormat };
 }
 
-// RFC 5322 dot-atom local part (Unicode letters allowed, RFC 6531) @ a dotted domain of letters, digits, hyphens.
-const EMAIL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
-
-export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value) && (value.split('@')[0] as string).length <= 64;
-}
 
 function readAttributes(assertion: Element): Record<string, string[]> {
   const attributes: Record<string, string[]> = Object.create(null);

@@ -85,6 +85,16 @@ export interface ValidateOptions {
   requestId?: string | string[] | null;
 }
 
+/** The user as the common IdPs describe them (see README, "User profile"); null where absent. */
+export interface SamlProfile {
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string | null;
+  /** Every value of every group attribute, in order, without repeats. */
+  groups: string[];
+}
+
 export interface SamlAssertion {
   nameId: string;
   nameIdFormat: string;
@@ -99,6 +109,7 @@ export interface SamlAssertion {
   authnInstant: Date | null;
   notOnOrAfter: Date | null;
   sessionNotOnOrAfter: Date | null;
+  profile: SamlProfile;
 }
 
 export interface AuthnRequestOptions {
