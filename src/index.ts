@@ -13,4 +13,8 @@ export type {
   SamlAssertion,
   AuthnRequestOptions,
   AuthnRequestResult,
+  RedirectAuthnRequestOptions,
+  RedirectAuthnRequestResult,
+  PostAuthnRequestOptions,
+  PostAuthnRequestResult,
 } from './types.js';
