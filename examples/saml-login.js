@@ -28,32 +28,36 @@ function readCookie(header, name) {
   return undefined;
 }
 
-/** `target` as a path of this origin, or '/' when it is anything else (another site, a scheme...). */
-export function sameOriginPath(target) {
-  if (typeof target !== 'string' || !target.startsWith('/')) return '/';
-  const url = URL.canParse(target, APP_ORIGIN) ? new URL(target, APP_ORIGIN) : null;
-  return url?.origin === APP_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : '/';
+/**
+ * `target` (a RelayState, a return URL) as an absolute URL of this origin, or the home page when it
+ * is anything else: another site, a scheme, garbage. Absolute, because a path can still leave the
+ * site: '/.//evil.example' is the path '//evil.example', which a browser reads as another host.
+ */
+export function sameOriginUrl(target) {
+  const url = typeof target === 'string' && URL.canParse(target, APP_ORIGIN) ? new URL(target, APP_ORIGIN) : null;
+  return url?.origin === APP_ORIGIN ? url.href : `${APP_ORIGIN}/`;
 }
 
 /** SP-initiated login: where to send the browser, and the cookie keeping the pending request ID. */
 export async function startLogin(returnTo) {
-  const path = sameOriginPath(returnTo);
-  // RelayState is limited to 80 bytes (SAML bindings 3.4.3); a longer path goes home instead.
-  const request = await createAuthnRequest(config, { relayState: path.length <= 80 ? path : '/' });
+  const returnUrl = sameOriginUrl(returnTo);
+  // RelayState is limited to 80 bytes (SAML bindings 3.4.3); a longer URL goes home instead.
+  const relayState = new TextEncoder().encode(returnUrl).length <= 80 ? returnUrl : `${APP_ORIGIN}/`;
+  const request = await createAuthnRequest(config, { relayState });
   return { redirectUrl: request.redirectUrl, setCookie: pendingCookie(request.id, 300) };
 }
 
 /**
  * The ACS: validates the IdP's POST body against the request pending in this browser (none:
  * IdP-initiated login) and opens a new session. Resolves to the cookies to set and where to send
- * the user (RelayState, if it is a path of this origin); rejects with a SamlError.
+ * the user (RelayState, if it is a URL of this origin); rejects with a SamlError.
  */
 export async function finishLogin(body, cookieHeader) {
   const pending = readCookie(cookieHeader, PENDING);
   const login = await validateResponse(config, body, { requestId: pending || null });
   const sid = crypto.randomUUID();
   sessions.set(sid, { nameId: login.nameId, email: login.email, attributes: login.attributes });
-  return { setCookies: [pendingCookie('', 0), sessionCookie(sid)], returnTo: sameOriginPath(login.relayState) };
+  return { setCookies: [pendingCookie('', 0), sessionCookie(sid)], returnTo: sameOriginUrl(login.relayState) };
 }
 
 /** The signed-in user of a request's Cookie header, or undefined. */

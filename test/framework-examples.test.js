@@ -20,6 +20,8 @@ const KEYS = {
   certificatePem: readFileSync(join(ROOT, 'vectors', 'keys', 'okta.crt.pem'), 'utf8'),
 };
 const SSO_URL = 'https://example.okta.com/app/example_app/exk1fxg2ykKOIqGfd5d7/sso/saml';
+const APP = 'https://app.example.com'; // the examples' origin (sp.acsUrl's)
+const HOME = `${APP}/`;
 
 /** The Okta-shaped test IdP's signed answer (the examples' config trusts its certificate). */
 function idpPost({ inResponseTo = null, relayState = null, nameId = 'jane.doe@example.com', tamper = false } = {}) {
@@ -78,13 +80,13 @@ for (const [name, listen] of Object.entries(FRAMEWORKS)) {
 
   it('SP-initiated login: the pending request ID in a SameSite=None; Secure; HttpOnly cookie, then a session', async () => {
     const { id, relayState, pending } = await login('/dashboard');
-    assert.is(relayState, '/dashboard');
+    assert.is(relayState, `${APP}/dashboard`);
     assert.is(pending.pair, `saml_pending=${id}`);
     assert.match(pending.line, /; Path=\/saml\/acs; Max-Age=300; HttpOnly; Secure; SameSite=None$/);
 
     const response = await acs(idpPost({ inResponseTo: id, relayState }), pending.pair);
     assert.is(response.status, 303, await response.clone().text());
-    assert.is(response.headers.get('location'), '/dashboard');
+    assert.is(response.headers.get('location'), `${APP}/dashboard`);
     const set = cookies(response);
     assert.ok(set.some((c) => c.line === 'saml_pending=; Path=/saml/acs; Max-Age=0; HttpOnly; Secure; SameSite=None'), 'the pending cookie is cleared');
     const session = set.find((c) => c.pair.startsWith('sid='));
@@ -121,23 +123,33 @@ for (const [name, listen] of Object.entries(FRAMEWORKS)) {
   it('IdP-initiated login (no pending request) opens a session and follows a same-origin RelayState', async () => {
     const response = await acs(idpPost({ relayState: '/reports?q=1' }));
     assert.is(response.status, 303, await response.clone().text());
-    assert.is(response.headers.get('location'), '/reports?q=1');
+    assert.is(response.headers.get('location'), `${APP}/reports?q=1`);
+    assert.is((await acs(idpPost({ relayState: `${APP}/a#b` }))).headers.get('location'), `${APP}/a#b`);
     assert.is(await (await get('/me', sessionOf(response))).text(), 'signed in as jane.doe@example.com');
   });
 
-  it('open redirect: an off-site RelayState is not followed (the user lands on /)', async () => {
-    for (const relayState of ['https://evil.example/steal', '//evil.example/steal', '/\\evil.example', 'javascript:alert(1)', 'https://app.example.com.evil.example/']) {
+  // Each leaves the site when redirected to as it is; '/.//evil.example' is a path of this origin
+  // whose normalized form, '//evil.example', a browser reads as another host.
+  const OFF_SITE = ['https://evil.example/steal', '//evil.example/steal', '/\\evil.example', '/.//evil.example', '/..//evil.example',
+    'javascript:alert(1)', 'https://app.example.com.evil.example/', 'http://app.example.com/', 'https://app.example.com:8443/'];
+
+  it('open redirect: an off-site RelayState is not followed (the user lands on the home page)', async () => {
+    for (const relayState of OFF_SITE) {
       const response = await acs(idpPost({ relayState }));
       assert.is(response.status, 303, relayState);
-      assert.is(response.headers.get('location'), '/', relayState);
+      const location = response.headers.get('location');
+      // Resolved as a browser resolves a Location (against the ACS URL): still this origin.
+      assert.is(new URL(location, origin).origin, APP, `${relayState} -> ${location}`);
     }
   });
 
   it('open redirect: an off-site returnTo at /login is not sent as RelayState', async () => {
-    assert.is((await login('https://evil.example/')).relayState, '/');
-    assert.is((await login('//evil.example/')).relayState, '/');
-    assert.is((await login()).relayState, '/');
-    assert.is((await login(`/${'x'.repeat(100)}`)).relayState, '/'); // over RelayState's 80 bytes
+    for (const returnTo of OFF_SITE) {
+      const { relayState } = await login(returnTo);
+      assert.is(new URL(relayState).origin, APP, `${returnTo} -> ${relayState}`);
+    }
+    assert.is((await login()).relayState, HOME);
+    assert.is((await login(`/${'x'.repeat(100)}`)).relayState, HOME); // over RelayState's 80 bytes
   });
 
   it.run();
