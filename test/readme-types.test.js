@@ -5,7 +5,8 @@
 // Each block is compiled as its own ES module (an `export {}` is appended). The app functions the
 // snippets call are not saml-core's: APP_STUBS below declares them once, globally (a snippet that
 // defines one itself, such as `config`, shadows the stub).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +49,11 @@ const markdown = ['README.md', ...docs.filter((name) => name.endsWith('.md')).ma
 const blocks = markdown.flatMap((file) => tsBlocks(file, readFileSync(join(ROOT, file), 'utf8')));
 const typeTests = readdirSync(join(ROOT, 'test', 'types')).filter((name) => name.endsWith('.ts'));
 
-/** Compiles the files { name: text } in a project that depends on saml-core; tsc's error lines. */
-function typeCheck(files) {
+/**
+ * Compiles the files { name: text } in a project that depends on saml-core; resolves to tsc's error
+ * lines. Started when this file loads, so that tsc runs while the other test files do.
+ */
+async function typeCheck(files) {
   const dir = mkdtempSync(join(tmpdir(), 'saml-core-types-'));
   try {
     mkdirSync(join(dir, 'node_modules'));
@@ -64,7 +68,7 @@ function typeCheck(files) {
     }));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
+      await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
       return [];
     } catch (error) {
       if (typeof error.stdout !== 'string' || error.stdout === '') throw error;
@@ -75,19 +79,22 @@ function typeCheck(files) {
   }
 }
 
+const files = { 'app-stubs.d.ts': APP_STUBS, 'canary.ts': "export const wrong: number = 'not a number';\n" };
+const where = {};
+blocks.forEach((block, i) => {
+  files[`snippet-${i}.ts`] = `${block.code}\nexport {};\n`;
+  where[`snippet-${i}.ts`] = block;
+});
+for (const name of typeTests) files[`types-${name}`] = readFileSync(join(ROOT, 'test', 'types', name), 'utf8');
+const checked = typeCheck(files);
+checked.catch(() => {}); // awaited (and reported) by the test below
+
 test('the README has its TypeScript snippets', () => {
   assert.ok(blocks.filter((b) => b.file === 'README.md').length >= 5, `found ${blocks.length}`);
 });
 
-test('every TypeScript snippet type-checks under --strict against the built declarations', () => {
-  const files = { 'app-stubs.d.ts': APP_STUBS, 'canary.ts': "export const wrong: number = 'not a number';\n" };
-  const where = {};
-  blocks.forEach((block, i) => {
-    files[`snippet-${i}.ts`] = `${block.code}\nexport {};\n`;
-    where[`snippet-${i}.ts`] = block;
-  });
-  for (const name of typeTests) files[`types-${name}`] = readFileSync(join(ROOT, 'test', 'types', name), 'utf8');
-  const errors = typeCheck(files);
+test('every TypeScript snippet type-checks under --strict against the built declarations', async () => {
+  const errors = await checked;
   // The canary proves the check reports errors at all (and that it reads tsc's output).
   assert.equal(errors.filter((e) => e.startsWith('canary.ts')).length, 1, `the canary's error is missing: ${errors.join('\n')}`);
   const problems = errors.filter((e) => !e.startsWith('canary.ts')).map((e) => {
