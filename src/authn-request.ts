@@ -9,7 +9,15 @@ import { deflateSync } from 'fflate';
 import { encodeBase64 } from './base64.js';
 import { resolveConfig } from './config.js';
 import { SamlError, idpHint, show } from './errors.js';
-import type { AuthnRequestOptions, AuthnRequestResult, SamlConfig } from './types.js';
+import type {
+  AuthnRequestOptions,
+  AuthnRequestResult,
+  PostAuthnRequestOptions,
+  PostAuthnRequestResult,
+  RedirectAuthnRequestOptions,
+  RedirectAuthnRequestResult,
+  SamlConfig,
+} from './types.js';
 
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
@@ -30,6 +38,12 @@ const builder = new XMLBuilder({
   suppressBooleanAttributes: false,
 });
 
+// Typed by binding, so that each result has its field as a plain `string` / object: the redirect
+// binding (the default) gives `redirectUrl`, `binding: 'post'` gives `form`; a binding known only
+// at run time gives the union.
+export function createAuthnRequest(config: SamlConfig, options?: RedirectAuthnRequestOptions): Promise<RedirectAuthnRequestResult>;
+export function createAuthnRequest(config: SamlConfig, options: PostAuthnRequestOptions): Promise<PostAuthnRequestResult>;
+export function createAuthnRequest(config: SamlConfig, options?: AuthnRequestOptions): Promise<AuthnRequestResult>;
 export async function createAuthnRequest(config: SamlConfig, options?: AuthnRequestOptions): Promise<AuthnRequestResult> {
   const resolved = resolveConfig(config);
   const { ssoUrl, acsUrl, spEntityId, nameIdFormat } = resolved;

@@ -15,4 +15,8 @@ export type {
   SamlProfile,
   AuthnRequestOptions,
   AuthnRequestResult,
+  RedirectAuthnRequestOptions,
+  RedirectAuthnRequestResult,
+  PostAuthnRequestOptions,
+  PostAuthnRequestResult,
 } from './types.js';

@@ -119,9 +119,28 @@ export interface AuthnRequestOptions {
   now?: Date;
 }
 
-export interface AuthnRequestResult {
+/** Options for the HTTP-Redirect binding (the default): the result has a `redirectUrl`. */
+export type RedirectAuthnRequestOptions = AuthnRequestOptions & { binding?: 'redirect' };
+/** Options for the HTTP-POST binding: the result has a `form`. */
+export type PostAuthnRequestOptions = AuthnRequestOptions & { binding: 'post' };
+
+/** createAuthnRequest's result for the HTTP-Redirect binding. */
+export interface RedirectAuthnRequestResult {
   id: string;
   xml: string;
-  redirectUrl?: string;
-  form?: { action: string; fields: Record<string, string>; html: string };
+  /** idp.ssoUrl with SAMLRequest (and RelayState) added: send the browser there. */
+  redirectUrl: string;
+  form?: undefined;
 }
+
+/** createAuthnRequest's result for the HTTP-POST binding. */
+export interface PostAuthnRequestResult {
+  id: string;
+  xml: string;
+  redirectUrl?: undefined;
+  /** A self-submitting page posting `fields` to `action` (idp.ssoUrl); or render the form yourself. */
+  form: { action: string; fields: Record<string, string>; html: string };
+}
+
+/** Either result; `redirectUrl !== undefined` (or `form !== undefined`) tells which. */
+export type AuthnRequestResult = RedirectAuthnRequestResult | PostAuthnRequestResult;

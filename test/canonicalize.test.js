@@ -9,7 +9,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization } from 'xml-crypto/lib/exclusive-canonicalization.js';
 import { C14N, canonicalize, createSubtreeReuse } from '../dist/canonicalize.js';
 import { parseResponse } from '../dist/parse.js';
-import { OWN_VECTORS, REAL_VECTORS, readVectors } from './vector-files.js';
+import { OWN_VECTORS, readVectors, realVectors } from './vector-files.js';
 
 const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -31,6 +31,12 @@ function withoutSignature(element, method, reuse) {
     if (signature) element.insertBefore(signature, next);
   }
 }
+
+// Our vectors, and the real IdP responses when they are here (test/vector-files.js).
+const ownVectors = readVectors(OWN_VECTORS);
+const allVectors = [...ownVectors, ...(realVectors()?.vectors ?? [])];
+// (The floors of the counts below: ours alone give 91 Responses with an Assertion and 555
+// comparisons, ours and the 45 real ones 125 and 792.)
 
 const METHODS = [
   { algorithm: C14N.exc, prefixes: [] },
@@ -62,7 +68,7 @@ function assertSameWithReuse(xml, label) {
 
 test('reuse never changes a canonical form, on every vector of ours and every real one', () => {
   let checked = 0;
-  for (const { vector } of [...readVectors(OWN_VECTORS), ...readVectors(REAL_VECTORS)]) {
+  for (const { vector } of allVectors) {
     if (typeof samlResponseOf(vector) !== 'string') continue;
     let xml;
     try {
@@ -77,7 +83,7 @@ test('reuse never changes a canonical form, on every vector of ours and every re
     }
     if (assertSameWithReuse(xml, vector.name) !== null) checked++;
   }
-  assert.ok(checked >= 120, `expected most vectors to have a Response with an Assertion; checked ${checked}`);
+  assert.ok(checked >= (allVectors.length > ownVectors.length ? 120 : 88), `expected most vectors to have a Response with an Assertion; checked ${checked}`);
 });
 
 /** Prefix bindings in scope on `element` from its ancestors, for xml-crypto's `ancestorNamespaces`. */
@@ -107,7 +113,7 @@ function xmlCryptoExclusive(element, prefixes) {
 // declares an attribute's local name found in the PrefixList).
 test("exclusive C14N equals xml-crypto's on every vector, for the Response and the Assertion", () => {
   let compared = 0;
-  for (const { vector } of [...readVectors(OWN_VECTORS), ...readVectors(REAL_VECTORS)]) {
+  for (const { vector } of allVectors) {
     let xml;
     try {
       xml = xmlOf(vector);
@@ -125,7 +131,7 @@ test("exclusive C14N equals xml-crypto's on every vector, for the Response and t
       }
     }
   }
-  assert.ok(compared >= 600, `compared ${compared}`);
+  assert.ok(compared >= (allVectors.length > ownVectors.length ? 600 : 540), `compared ${compared}`);
 });
 
 test('an Okta-shaped and an Azure-shaped response reuse every child of the Assertion', () => {
