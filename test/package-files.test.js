@@ -11,8 +11,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './vector-files.js';
 
-const DECLARATIONS_AND_CJS = ['authn-request', 'errors', 'index', 'replay-store', 'types', 'validate'];
-const INTERNAL = ['base64', 'canonicalize', 'certificates', 'config', 'crypto-backend', 'decode', 'dom', 'parse', 'protocol-checks', 'signature'];
+const DECLARATIONS_AND_CJS = ['authn-request', 'check-config', 'errors', 'index', 'replay-store', 'types', 'validate'];
+const INTERNAL = ['base64', 'canonicalize', 'certificates', 'config', 'crypto-backend', 'datetime', 'decode', 'dom', 'email', 'parse', 'profile', 'protocol-checks', 'signature'];
 const EXPECTED = [
   'LICENSE',
   'README.md',
@@ -27,9 +27,10 @@ const EXPECTED = [
   'dist/browser/validate.js',
   'dist/browser/authn-request.js',
   'dist/browser/replay-store.js',
+  'dist/browser/check-config.js',
   'dist/browser/errors.js',
   'dist/browser/THIRD-PARTY-LICENSES.txt',
-  ...Array.from({ length: 5 }, () => 'dist/browser/chunks/chunk-[hash].js'),
+  ...Array.from({ length: 7 }, () => 'dist/browser/chunks/chunk-[hash].js'),
 ].sort();
 
 // npm pack starts when this file loads and runs while the other test files do.
