@@ -37,4 +37,15 @@ test('README links every guide in docs/', () => {
   assert.equal(guides.filter((guide) => !readme.includes(`](${guide})`)), []);
 });
 
+test('the product is called Microsoft Entra ID everywhere users read (README, guides, hints in src/)', () => {
+  const files = ['README.md', ...guides, ...readdirSync(join(ROOT, 'src')).filter((n) => n.endsWith('.ts')).map((n) => `src/${n}`)];
+  const stale = files.flatMap((file) =>
+    readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .map((line, i) => [file, i + 1, line])
+      .filter(([, , line]) => /\bAzure\b/.test(line.replace('formerly Azure AD', ''))),
+  );
+  assert.equal(stale.map(([file, line]) => `${file}:${line}`), []);
+});
+
 test.run();
