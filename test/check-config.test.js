@@ -3,8 +3,9 @@
 // named in signature errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rejects } from './rejects.js';
 import { createHash, X509Certificate } from 'node:crypto';
-import { checkConfig, createMemoryReplayStore, validateResponse, SamlError } from '../dist/index.js';
+import { checkConfig, createMemoryReplayStore, validateResponse } from '../dist/index.js';
 import { TEST_IDPS, TEST_SP, buildResponse, generateTestCredentials, signResponse, toPostBody } from '../dist/node/test-idp.js';
 
 const now = new Date('2026-11-22T10:00:00Z');
@@ -28,17 +29,6 @@ const signedBy = (key) => {
   return toPostBody(signResponse(xml, { privateKeyPem: key.privateKeyPem, certificatePem: key.certificatePem }));
 };
 
-async function rejects(promise, code, pattern) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, SamlError, String(error));
-    assert.is(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return error;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 test('checkConfig: each certificate with subject, SHA-256 fingerprint, validity and key size (checked against node:crypto)', async () => {
   const { certificates, warnings } = await checkConfig(config([current.certificatePem]), { now });

@@ -4,8 +4,9 @@
 // closed, RelayState limits, and xml-crypto's InclusiveNamespaces in the enveloped transform.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rejects } from './rejects.js';
 import { SignedXml } from 'xml-crypto';
-import { createMemoryReplayStore, validateResponse, SamlError } from '../dist/index.js';
+import { createMemoryReplayStore, validateResponse } from '../dist/index.js';
 import { parseDateTime } from '../dist/datetime.js';
 import { TEST_IDPS, TEST_SP, NAMEID_FORMAT, buildResponse, generateTestCredentials, resignSignature, signResponse, toPostBody } from '../dist/node/test-idp.js';
 
@@ -34,17 +35,6 @@ function replaceOnce(xml, from, to) {
   return xml.replace(from, to);
 }
 
-async function rejects(promise, code, pattern) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, SamlError, String(error));
-    assert.is(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return error;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 const validate = (body, cfg = config(), options = { now }) => validateResponse(cfg, body, options);
 

@@ -2,6 +2,7 @@
 // rollover, signature policy, and robustness (every failure a SamlError, whatever the bytes).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rejects } from './rejects.js';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createMemoryReplayStore, validateResponse, SamlError } from '../dist/index.js';
@@ -28,17 +29,6 @@ function response({ key = okta, spec = {}, sign = {} } = {}) {
   return signResponse(xml, { privateKeyPem: key.privateKeyPem, certificatePem: key.certificatePem, ...sign });
 }
 
-async function rejects(promise, code, pattern) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, SamlError, String(error));
-    assert.is(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return error;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 test('a response signed by the IdP validates and returns the signed values', async () => {
   const result = await validateResponse(config(), toPostBody(response(), 'state-1'), { now });
