@@ -59,7 +59,4 @@ export const MUTATIONS = [
   { name: 'emailAddress NameID is an email', file: 'protocol-checks.js', from: 'if (EMAIL_FORMATS.has(nameIdFormat) && !isEmail(nameId))', to: 'if (false)' },
   { name: 'SessionNotOnOrAfter', file: 'protocol-checks.js', from: 'if (sessionNotOnOrAfter !== null && now - skew >= sessionNotOnOrAfter.getTime())', to: 'if (false)' },
   { name: 'replay refused', file: 'validate.js', from: 'if (!first)', to: 'if (false)' },
-  // Canonicalization shared between the two signatures: reused only where it renders the same
-  { name: 'reuse needs the same default namespace and PrefixList', file: 'canonicalize.js', from: 'if (earlier.defaultNs !== context.defaultNs || earlier.prefixList !== context.prefixList)', to: 'if (false)' },
-  { name: 'reuse refused for a prefix bound differently and used', file: 'canonicalize.js', from: 'if (prefixList.includes(prefix) || earlier.prefixesUsed.has(prefix))', to: 'if (prefixList.includes(prefix))' },
 ];
