@@ -115,14 +115,17 @@ class Renderer {
   /** Undo log of `rendered`: prefix, previous namespace, ...; `marks` holds its length at each open element. */
   private readonly undo: string[] = [];
   private readonly marks: number[] = [];
+  /** The open element's namespace declarations to render (prefixes) and its other attributes. */
+  private readonly declared: string[] = [];
+  private readonly plain: Attr[] = [];
   // The child of reuse.parent being recorded (children are siblings: one at a time), and the
   // prefixes its rendering looked up.
   private recording: { element: Element; lookedUp: Set<string>; start: number } | null = null;
 
-  constructor(
-    method: C14nMethod,
-    private readonly reuse: SubtreeReuse | null,
-  ) {
+  private readonly reuse: SubtreeReuse | null;
+
+  constructor(method: C14nMethod, reuse: SubtreeReuse | null) {
+    this.reuse = reuse !== null && worthReusing(reuse.parent) ? reuse : null;
     this.exclusive = method.algorithm === C14N.exc;
     this.prefixList = new Set(this.exclusive ? method.prefixes : []);
     this.methodKey = this.exclusive ? `exc ${method.prefixes.join(' ')}` : 'inclusive';
@@ -173,14 +176,16 @@ class Renderer {
 
   private open(element: Element, isApex: boolean): void {
     this.marks.push(this.undo.length);
-    const declared: string[] = [];
-    const plain: Attr[] = [];
+    // Scratch arrays, one element at a time.
+    const declared = this.declared;
+    const plain = this.plain;
+    declared.length = 0;
+    plain.length = 0;
     if (this.exclusive) {
-      const prefix = element.prefix;
-      this.bind(prefix ?? '', element.namespaceURI ?? '', declared);
+      this.bind(element.prefix ?? '', element.namespaceURI ?? '');
     } else if (isApex) {
       // Every namespace in scope: those of the ancestors not redeclared here (the element's own follow).
-      for (const ns of ancestorNamespaces(element, null)) this.bind(ns.prefix, ns.namespaceURI, declared);
+      for (const ns of ancestorNamespaces(element, null)) this.bind(ns.prefix, ns.namespaceURI);
     }
     const attributes = element.attributes;
     for (let i = 0; i < attributes.length; i++) {
@@ -188,17 +193,17 @@ class Renderer {
       const prefix = declaredPrefix(a);
       if (prefix === null) {
         plain.push(a);
-        if (this.exclusive && a.prefix) this.bind(a.prefix, a.namespaceURI ?? '', declared);
+        if (this.exclusive && a.prefix) this.bind(a.prefix, a.namespaceURI ?? '');
       } else if (!this.exclusive || this.prefixList.has(prefix === '' ? '#default' : prefix)) {
         // Inclusive: every declaration; exclusive: a PrefixList one (its inclusive part).
-        this.bind(prefix, a.value, declared);
+        this.bind(prefix, a.value);
       }
     }
     if (isApex) {
       if (!this.exclusive) plain.push(...inheritedXmlAttributes(element));
       else if (this.prefixList.size > 0) {
         // PrefixList namespaces in scope from outside the subset are rendered on the apex.
-        for (const ns of ancestorNamespaces(element, this.prefixList)) this.bind(ns.prefix, ns.namespaceURI, declared);
+        for (const ns of ancestorNamespaces(element, this.prefixList)) this.bind(ns.prefix, ns.namespaceURI);
       }
     }
 
@@ -215,14 +220,14 @@ class Renderer {
    * Render `prefix` as bound to `namespaceURI` ('' for none) on the element being opened (added
    * to `declared`), unless the nearest output ancestor rendered that binding already.
    */
-  private bind(prefix: string, namespaceURI: string, declared: string[]): void {
+  private bind(prefix: string, namespaceURI: string): void {
     if (prefix === 'xml') return; // the xml namespace is bound everywhere and never declared
     this.recording?.lookedUp.add(prefix);
     const current = this.rendered.get(prefix) ?? '';
     if (current === namespaceURI || (prefix !== '' && namespaceURI === '')) return;
     this.undo.push(prefix, current);
     this.rendered.set(prefix, namespaceURI);
-    declared.push(prefix);
+    this.declared.push(prefix);
   }
 
   private close(element: Element): void {
@@ -296,6 +301,19 @@ class Renderer {
     if (earlier) earlier.push(rendering);
     else renderings.set(element, [rendering]);
   }
+}
+
+/**
+ * Renderings are kept for a parent of at most this many element children. An Assertion has a
+ * handful (Issuer, Signature, Subject, Conditions, statements), some large; recording each of
+ * thousands of tiny children costs more than rendering them again.
+ */
+const MAX_REUSED_CHILDREN = 64;
+
+function worthReusing(parent: Element): boolean {
+  let count = 0;
+  for (let n = parent.firstChild; n !== null; n = n.nextSibling) if (isElement(n) && ++count > MAX_REUSED_CHILDREN) return false;
+  return true;
 }
 
 /** The prefix an attribute declares ('' for the default namespace), or null for an ordinary attribute. */

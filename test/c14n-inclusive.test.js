@@ -122,16 +122,21 @@ test('a deep document (10,000 nested elements, a fresh prefix on each) canonical
   }
 });
 
+/** A Response with `bindings` prefixes declared and used on it, and an Assertion of `children` small children. */
+function manyBindings(bindings, children) {
+  const declarations = Array.from({ length: bindings }, (_, i) => ` xmlns:n${i}="urn:n${i}" n${i}:a="${i}"`).join('');
+  const content = Array.from({ length: children }, (_, i) => `<saml:C${i % 3}><n${i % 7}:x/></saml:C${i % 3}>`).join('');
+  const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r"${declarations}><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a">${content}</saml:Assertion></samlp:Response>`;
+  const doc = parse(xml);
+  return { response: doc.documentElement, assertion: childAssertion(doc.documentElement) };
+}
+
 test('reuse records, for each child of the Assertion, only the prefixes it looks up: not the 5,000 bindings around it', () => {
-  const bindings = Array.from({ length: 5000 }, (_, i) => ` xmlns:n${i}="urn:n${i}" n${i}:a="${i}"`).join('');
-  const children = Array.from({ length: 1000 }, (_, i) => `<saml:C${i % 3}><n${i % 7}:x/></saml:C${i % 3}>`).join('');
-  const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r"${bindings}><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a">${children}</saml:Assertion></samlp:Response>`;
   for (const method of [EXCLUSIVE, INCLUSIVE]) {
-    const doc = parse(xml);
-    const assertion = childAssertion(doc.documentElement);
+    const { response, assertion } = manyBindings(5000, 60);
     const reuse = createSubtreeReuse(assertion);
-    canonicalize(doc.documentElement, method, 'Response', reuse);
-    assert.is(reuse.renderings.size, 1000);
+    canonicalize(response, method, 'Response', reuse);
+    assert.is(reuse.renderings.size, 60);
     for (const [child, [rendering]] of reuse.renderings) {
       // Alternating prefix, namespace: saml (and, in exclusive C14N, the n* prefix it uses).
       assert.ok(rendering.outer.length <= 4, `${child.tagName}: ${rendering.outer.length / 2} prefixes recorded`);
@@ -139,6 +144,14 @@ test('reuse records, for each child of the Assertion, only the prefixes it looks
     const alone = canonicalize(assertion, method, 'Assertion', null).join('');
     assert.is(canonicalize(assertion, method, 'Assertion', reuse).join(''), alone, method.algorithm);
   }
+});
+
+test('no renderings are kept for a parent of more than 64 element children (recording thousands of tiny ones costs more than it saves)', () => {
+  const { response, assertion } = manyBindings(10, 65);
+  const reuse = createSubtreeReuse(assertion);
+  const text = canonicalize(response, EXCLUSIVE, 'Response', reuse).join('');
+  assert.is(reuse.renderings.size, 0);
+  assert.is(text, canonicalize(response, EXCLUSIVE, 'Response', null).join(''));
 });
 
 test.run();
