@@ -103,7 +103,9 @@ const XML = 'http://www.w3.org/XML/1998/namespace';
  */
 class Renderer {
   private readonly parts: string[] = [];
-  private pending = '';
+  /** The part being written, in pieces: joined once, it is one flat string (a long `+=` chain is a rope of small strings the collector must trace). */
+  private readonly pending: string[] = [];
+  private pendingLength = 0;
   private readonly exclusive: boolean;
   private readonly prefixList: ReadonlySet<string>;
   /** What a rendering depends on besides the namespaces it looks up (`Rendering.method`). */
@@ -164,23 +166,25 @@ class Renderer {
   }
 
   private write(text: string): void {
-    this.pending += text;
-    if (this.pending.length >= PART_LENGTH) this.flush();
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= PART_LENGTH) this.flush();
   }
 
   private flush(): void {
-    if (this.pending === '') return;
-    this.parts.push(this.pending);
-    this.pending = '';
+    if (this.pendingLength === 0) return;
+    this.parts.push(this.pending.join(''));
+    this.pending.length = 0;
+    this.pendingLength = 0;
   }
 
   private open(element: Element, isApex: boolean): void {
     this.marks.push(this.undo.length);
-    // Scratch arrays, one element at a time.
+    // Scratch arrays, one element at a time (emptied only when used: setting a length is not free).
     const declared = this.declared;
     const plain = this.plain;
-    declared.length = 0;
-    plain.length = 0;
+    if (declared.length > 0) declared.length = 0;
+    if (plain.length > 0) plain.length = 0;
     if (this.exclusive) {
       this.bind(element.prefix ?? '', element.namespaceURI ?? '');
     } else if (isApex) {
