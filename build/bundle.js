@@ -1,5 +1,5 @@
 // Builds dist/browser/: saml-core and its dependencies as plain ESM for browsers and Workers, which
-// cannot load the CommonJS xml-crypto (nor resolve bare specifiers, for a page). package.json's
+// cannot load CommonJS dependencies (@xmldom/xmldom) nor, for a page, resolve bare specifiers. package.json's
 // exports conditions `browser`, `worker` and `workerd` point to dist/browser/index.js, so no user
 // needs a polyfill or a bundler flag. Runs after `tsc` (npm run build).
 //
@@ -7,30 +7,15 @@
 // (wrangler, Vite...) keeps just what the app imports (`sideEffects: false`); a page importing
 // index.js loads every chunk.
 //
-// One Node built-in is reached: xml-crypto's lib/utils.js requires `crypto` for PEM helpers that
-// the canonicalizers never call; it is replaced by build/node-crypto-unavailable.cjs (see there).
-// Any other Node built-in fails the build, as esbuild does for the browser platform.
+// No Node built-in may be reached: esbuild fails the build for one on the browser platform.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist', 'browser');
-const cryptoShim = join(root, 'build', 'node-crypto-unavailable.cjs');
 rmSync(outdir, { recursive: true, force: true });
-
-/** Node's `crypto`, for xml-crypto's lib/utils.js only. */
-const xmlCryptoUtilsCrypto = {
-  name: 'xml-crypto-utils-crypto',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) => {
-      const importer = args.importer.split(sep).join('/');
-      if (importer.endsWith('/node_modules/xml-crypto/lib/utils.js')) return { path: cryptoShim };
-      return undefined; // anything else: esbuild's own error for a Node built-in
-    });
-  },
-};
 
 const result = await esbuild.build({
   entryPoints: ['index', 'validate', 'authn-request', 'replay-store', 'check-config', 'errors'].map((name) => join(root, 'dist', `${name}.js`)),
@@ -46,7 +31,6 @@ const result = await esbuild.build({
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',
-  plugins: [xmlCryptoUtilsCrypto],
 });
 
 // Types: the same API as the Node build.
@@ -65,4 +49,4 @@ for (const [name, dir] of [...packages].sort()) {
   notices.push(`\n== ${name}@${pkg.version} (${pkg.license})\n\n${license ? readFileSync(license, 'utf8').trim() : `(no license file; ${pkg.license})`}\n`);
 }
 writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), notices.join(''));
-console.log(`dist/browser/: ${packages.size} packages bundled (${relative(root, cryptoShim)} stands in for xml-crypto's "crypto")`);
+console.log(`dist/browser/: ${packages.size} packages bundled`);

@@ -1,7 +1,13 @@
 /**
- * Canonicalization of a signed element, on the one DOM. Exclusive C14N 1.0, the method every SAML
- * IdP signs with, is rendered here in one iterative pass; inclusive C14N 1.0 (rare) is
- * xml-crypto's. Both are without comments.
+ * Canonicalization of a signed element, on the one DOM: exclusive C14N 1.0 (the method every SAML
+ * IdP signs with) and inclusive C14N 1.0, both without comments, rendered here by one iterative
+ * renderer that differs between the two only in which namespace declarations and attributes an
+ * element gets.
+ *
+ * Cost is linear in the subtree (a Response is canonicalized before its signature is checked):
+ * the namespace each prefix is rendered with is one Map entry, changed with an undo log per
+ * depth, so a lookup never walks the enclosing declarations; the walk is a loop, so deep nesting
+ * cannot overflow the stack.
  *
  * The canonical form is returned in parts (`CanonicalText`): the digest reads them in order, so a
  * large Response never becomes one large string. (A string over 128 KiB is a V8 large object, and
@@ -13,7 +19,6 @@
  * namespace context makes the rendering provably the same.
  */
 import type { Attr, Element, Node } from '@xmldom/xmldom';
-import { C14nCanonicalization } from 'xml-crypto/lib/c14n-canonicalization.js';
 import { isElement } from './dom.js';
 import { SamlError } from './errors.js';
 
@@ -31,31 +36,24 @@ export interface C14nMethod {
 /** A canonical form: the concatenation of these parts, in order. */
 export type CanonicalText = readonly string[];
 
-/** A prefix binding rendered on an output ancestor. */
+/** A prefix binding ('' for the default namespace). */
 interface Binding {
   prefix: string;
   namespaceURI: string;
 }
 
-/** The bindings rendered on the output ancestors: a persistent list, innermost first. */
-interface Scope extends Binding {
-  outer: Scope | null;
-}
-
-/** The context a child of the reused parent was rendered in, and what it rendered. */
+/** A rendering of a child of the reused parent, and what it depends on besides the child. */
 interface Rendering {
-  /** Prefix bindings rendered around it, outermost first. */
-  bindings: Binding[];
-  /** The default namespace rendered around it ('' for none). */
-  defaultNs: string;
-  prefixList: string;
-  /** Every prefix its elements and attributes are named with. */
-  prefixesUsed: Set<string>;
+  /** The method and PrefixList it was rendered with. */
+  method: string;
+  /**
+   * Each prefix ('' the default namespace) the rendering looked up, with the namespace it was
+   * rendered with around the child ('' for none): alternating prefix, namespace. Only these
+   * lookups can make it differ, so it is never longer than the child's own names and declarations.
+   */
+  outer: string[];
   parts: string[];
 }
-
-/** What a rendering depends on besides the subtree: the namespace context and the PrefixList. */
-type Context = Omit<Rendering, 'parts' | 'prefixesUsed'>;
 
 /** Renderings of the element children of `parent`, kept for one validation. */
 export interface SubtreeReuse {
@@ -72,63 +70,77 @@ export function createSubtreeReuse(parent: Element): SubtreeReuse {
 /** Canonicalize `node` with `method`; `reuse` shares renderings between the canonicalizations of one validation. */
 export function canonicalize(node: Element, method: C14nMethod, what: string, reuse: SubtreeReuse | null = null): CanonicalText {
   try {
-    if (method.algorithm === C14N.exc) return new ExclusiveRenderer(method.prefixes, reuse).render(node);
-    // An unprefixed apex renders its own default namespace; an ancestor's default is added only
-    // for a prefixed apex (else xml-crypto's canonicalizer would write xmlns twice).
-    const inherited = ancestorNamespaces(node, null).filter((ns) => ns.prefix !== '' || node.prefix);
-    return [inclusive.process(node as unknown as globalThis.Node, { ancestorNamespaces: inherited })];
+    return new Renderer(method, reuse).render(node);
   } catch (error) {
     if (error instanceof SamlError) throw error;
     throw new SamlError('SIGNATURE_INVALID', `The ${what} signature is invalid: canonicalization failed (${error instanceof Error ? error.message : String(error)}).`);
   }
 }
 
-const inclusive = new C14nCanonicalization();
-
 /** Parts are cut at about this many UTF-16 units: small enough to stay out of V8's large-object space. */
 const PART_LENGTH = 16_384;
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
+const XML = 'http://www.w3.org/XML/1998/namespace';
 
 /**
- * Exclusive XML Canonicalization 1.0 without comments (W3C Recommendation 18 July 2002) of the
- * subtree at an apex: the document subset an enveloped signature's same-document Reference selects.
- * For each element:
- * - namespace declarations: each prefix the element or one of its attributes visibly utilizes
- *   (for an unprefixed element, the default namespace), and each PrefixList prefix in scope
- *   (declared on it, or on the apex inherited from outside the subset), unless the nearest output
- *   ancestor rendered the same binding; sorted by prefix, the default namespace first;
- * - then the other attributes, sorted by namespace URI (none first), then local name;
- * - text escaped as &amp; &lt; &gt; &#xD;, attribute values as &amp; &lt; &quot; &#x9; &#xA; &#xD;.
- * Comments are dropped; xml:* attributes are not inherited from outside the subset (that is
- * inclusive C14N's rule). Iterative, so deep nesting cannot overflow the stack.
+ * The canonical form of the subtree at an apex: the document subset an enveloped signature's
+ * same-document Reference selects. Both methods (W3C Recommendations: Canonical XML 1.0, 15 March
+ * 2001; Exclusive XML Canonicalization 1.0, 18 July 2002), without comments:
+ * - namespace declarations first, sorted by prefix, the default namespace first; each rendered
+ *   unless the nearest output ancestor rendered the same binding (`xmlns=""` only under a rendered
+ *   default namespace). Which are candidates:
+ *   - exclusive: each prefix the element or one of its attributes visibly utilizes (for an
+ *     unprefixed element, the default namespace), and each PrefixList prefix in scope (declared on
+ *     it, or on the apex inherited from outside the subset);
+ *   - inclusive: every namespace in scope (on the apex, those declared on its ancestors too);
+ * - then the other attributes, sorted by namespace URI (none first), then local name, in code
+ *   point order; on an inclusive apex, with the xml:* attributes of its ancestors (the nearest
+ *   of each name, unless the apex has its own), which exclusive C14N does not inherit;
+ * - text escaped as &amp; &lt; &gt; &#xD;, attribute values as &amp; &lt; &quot; &#x9; &#xA; &#xD;;
+ *   CDATA as text; comments dropped.
+ * An attribute is a namespace declaration by its namespace (`xmlns`, `xmlns:*`), never by its
+ * name: `xmlnsFoo="x"` is an ordinary attribute and is rendered.
  */
-class ExclusiveRenderer {
+class Renderer {
   private readonly parts: string[] = [];
-  private pending = '';
+  /** The part being written, in pieces: joined once, it is one flat string (a long `+=` chain is a rope of small strings the collector must trace). */
+  private readonly pending: string[] = [];
+  private pendingLength = 0;
+  private readonly exclusive: boolean;
   private readonly prefixList: ReadonlySet<string>;
-  // The open elements, one entry per depth: tag name, rendered scope, rendered default namespace.
+  /** What a rendering depends on besides the namespaces it looks up (`Rendering.method`). */
+  private readonly methodKey: string;
+  /** The open elements' tag names, one per depth. */
   private readonly tags: string[] = [];
-  private readonly scopes: (Scope | null)[] = [];
-  private readonly defaults: string[] = [];
-  // The child of reuse.parent being recorded (children are siblings: one at a time).
-  private recording: { element: Element; context: Context; prefixesUsed: Set<string>; start: number } | null = null;
-  private readonly prefixListText: string;
+  /** The namespace each prefix ('' the default) is rendered with on the output ancestors; absent: none. */
+  private readonly rendered = new Map<string, string>();
+  /** Undo log of `rendered`: prefix, previous namespace, ...; `marks` holds its length at each open element. */
+  private readonly undo: string[] = [];
+  private readonly marks: number[] = [];
+  /** The open element's namespace declarations to render (prefixes) and its other attributes. */
+  private readonly declared: string[] = [];
+  private readonly plain: Attr[] = [];
+  // The child of reuse.parent being recorded (children are siblings: one at a time), and the
+  // prefixes its rendering looked up.
+  private recording: { element: Element; lookedUp: Set<string>; start: number } | null = null;
 
-  constructor(
-    private readonly prefixes: readonly string[],
-    private readonly reuse: SubtreeReuse | null,
-  ) {
-    this.prefixList = new Set(prefixes);
-    this.prefixListText = prefixes.join(' ');
+  private readonly reuse: SubtreeReuse | null;
+
+  constructor(method: C14nMethod, reuse: SubtreeReuse | null) {
+    this.reuse = reuse !== null && worthReusing(reuse.parent) ? reuse : null;
+    this.exclusive = method.algorithm === C14N.exc;
+    this.prefixList = new Set(this.exclusive ? method.prefixes : []);
+    this.methodKey = this.exclusive ? `exc ${method.prefixes.join(' ')}` : 'inclusive';
   }
 
   render(apex: Element): CanonicalText {
     let node: Node = apex;
     for (;;) {
-      const context = isElement(node) ? this.reuseContext(node) : null;
+      const reusable = isElement(node) && node !== apex && this.reuse !== null && node.parentNode === this.reuse.parent;
       if (!isElement(node)) this.leaf(node);
-      else if (context === null || !this.reused(node, context)) {
-        this.open(node, node === apex, context);
+      else if (!reusable || !this.reused(node)) {
+        if (reusable) this.startRecording(node);
+        this.open(node, node === apex);
         const first = node.firstChild;
         if (first !== null) {
           node = first;
@@ -154,82 +166,79 @@ class ExclusiveRenderer {
   }
 
   private write(text: string): void {
-    this.pending += text;
-    if (this.pending.length >= PART_LENGTH) this.flush();
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= PART_LENGTH) this.flush();
   }
 
   private flush(): void {
-    if (this.pending === '') return;
-    this.parts.push(this.pending);
-    this.pending = '';
+    if (this.pendingLength === 0) return;
+    this.parts.push(this.pending.join(''));
+    this.pending.length = 0;
+    this.pendingLength = 0;
   }
 
-  private open(element: Element, isApex: boolean, context: Context | null): void {
-    if (context !== null) this.startRecording(element, context);
-    const depth = this.tags.length;
-    const outerScope = depth === 0 ? null : (this.scopes[depth - 1] as Scope | null);
-    let scope = outerScope;
-    let defaultNs = depth === 0 ? '' : (this.defaults[depth - 1] as string);
-    let renderDefault = false;
-    const used = this.recording?.prefixesUsed;
-
-    const prefix = element.prefix;
-    if (prefix) {
-      scope = utilize(scope, prefix, element.namespaceURI ?? '');
-      used?.add(prefix);
-    } else if ((element.namespaceURI ?? '') !== defaultNs) {
-      defaultNs = element.namespaceURI ?? '';
-      renderDefault = true;
+  private open(element: Element, isApex: boolean): void {
+    this.marks.push(this.undo.length);
+    // Scratch arrays, one element at a time (emptied only when used: setting a length is not free).
+    const declared = this.declared;
+    const plain = this.plain;
+    if (declared.length > 0) declared.length = 0;
+    if (plain.length > 0) plain.length = 0;
+    if (this.exclusive) {
+      this.bind(element.prefix ?? '', element.namespaceURI ?? '');
+    } else if (isApex) {
+      // Every namespace in scope: those of the ancestors not redeclared here (the element's own follow).
+      for (const ns of ancestorNamespaces(element, null)) this.bind(ns.prefix, ns.namespaceURI);
     }
-
     const attributes = element.attributes;
-    let plain: Attr[] | null = null;
     for (let i = 0; i < attributes.length; i++) {
       const a = attributes.item(i) as Attr;
-      if (a.namespaceURI === XMLNS) {
-        // A declaration is rendered for a PrefixList prefix only (exclusive C14N's inclusive part).
-        if (a.prefix === 'xmlns') {
-          if (a.value !== '' && this.prefixList.has(a.localName as string)) scope = utilize(scope, a.localName as string, a.value);
-        } else if (!renderDefault && a.value !== defaultNs && this.prefixList.has('#default')) {
-          defaultNs = a.value;
-          renderDefault = true;
-        }
-        continue;
-      }
-      (plain ??= []).push(a);
-      if (a.prefix) {
-        used?.add(a.prefix);
-        if (a.prefix !== 'xml') scope = utilize(scope, a.prefix, a.namespaceURI ?? '');
+      const prefix = declaredPrefix(a);
+      if (prefix === null) {
+        plain.push(a);
+        if (this.exclusive && a.prefix) this.bind(a.prefix, a.namespaceURI ?? '');
+      } else if (!this.exclusive || this.prefixList.has(prefix === '' ? '#default' : prefix)) {
+        // Inclusive: every declaration; exclusive: a PrefixList one (its inclusive part).
+        this.bind(prefix, a.value);
       }
     }
-    if (isApex && this.prefixList.size > 0) {
-      // PrefixList namespaces in scope from outside the subset are rendered on the apex.
-      for (const ns of ancestorNamespaces(element, this.prefixList)) {
-        if (ns.prefix !== '') scope = utilize(scope, ns.prefix, ns.namespaceURI);
-        else if (!renderDefault && ns.namespaceURI !== defaultNs) {
-          defaultNs = ns.namespaceURI;
-          renderDefault = true;
-        }
+    if (isApex) {
+      if (!this.exclusive) plain.push(...inheritedXmlAttributes(element));
+      else if (this.prefixList.size > 0) {
+        // PrefixList namespaces in scope from outside the subset are rendered on the apex.
+        for (const ns of ancestorNamespaces(element, this.prefixList)) this.bind(ns.prefix, ns.namespaceURI);
       }
     }
 
     let text = '<' + element.tagName;
-    if (renderDefault) text += ' xmlns="' + escapeAttribute(defaultNs) + '"';
-    if (scope !== outerScope) text += declarations(scope, outerScope);
-    if (plain !== null) {
-      if (plain.length > 1) plain.sort(byNamespaceThenName);
-      for (const a of plain) text += ' ' + a.name + '="' + escapeAttribute(a.value) + '"';
-    }
+    if (declared.length > 1) declared.sort(compareCodePoints);
+    for (const prefix of declared) text += (prefix === '' ? ' xmlns="' : ' xmlns:' + prefix + '="') + escapeAttribute(this.rendered.get(prefix) as string) + '"';
+    if (plain.length > 1) plain.sort(byNamespaceThenName);
+    for (const a of plain) text += ' ' + a.name + '="' + escapeAttribute(a.value) + '"';
     this.write(text + '>');
     this.tags.push(element.tagName);
-    this.scopes.push(scope);
-    this.defaults.push(defaultNs);
+  }
+
+  /**
+   * Render `prefix` as bound to `namespaceURI` ('' for none) on the element being opened (added
+   * to `declared`), unless the nearest output ancestor rendered that binding already.
+   */
+  private bind(prefix: string, namespaceURI: string): void {
+    if (prefix === 'xml') return; // the xml namespace is bound everywhere and never declared
+    this.recording?.lookedUp.add(prefix);
+    const current = this.rendered.get(prefix) ?? '';
+    if (current === namespaceURI || (prefix !== '' && namespaceURI === '')) return;
+    this.undo.push(prefix, current);
+    this.rendered.set(prefix, namespaceURI);
+    this.declared.push(prefix);
   }
 
   private close(element: Element): void {
     this.write('</' + (this.tags.pop() as string) + '>');
-    this.scopes.pop();
-    this.defaults.pop();
+    const mark = this.marks.pop() as number;
+    for (let i = this.undo.length - 2; i >= mark; i -= 2) this.rendered.set(this.undo[i] as string, this.undo[i + 1] as string);
+    this.undo.length = mark;
     if (this.recording?.element === element) this.stopRecording();
   }
 
@@ -252,22 +261,11 @@ class ExclusiveRenderer {
     }
   }
 
-  /** The context `element` renders in when it is a child of the reused parent, else null. */
-  private reuseContext(element: Element): Context | null {
-    if (this.reuse === null || element.parentNode !== this.reuse.parent) return null;
-    const depth = this.tags.length;
-    return {
-      bindings: bindingsOf(depth === 0 ? null : (this.scopes[depth - 1] as Scope | null)),
-      defaultNs: depth === 0 ? '' : (this.defaults[depth - 1] as string),
-      prefixList: this.prefixListText,
-    };
-  }
-
-  /** Writes the recorded rendering of `element`, if one renders the same in `context`. */
-  private reused(element: Element, context: Context): boolean {
+  /** Writes the recorded rendering of `element`, if one renders the same here. */
+  private reused(element: Element): boolean {
     const reuse = this.reuse as SubtreeReuse;
     for (const rendering of reuse.renderings.get(element) ?? []) {
-      if (rendersTheSame(rendering, context, this.prefixes)) {
+      if (rendering.method === this.methodKey && this.rendersTheSame(rendering.outer)) {
         reuse.reused++;
         this.flush();
         this.parts.push(...rendering.parts);
@@ -277,16 +275,31 @@ class ExclusiveRenderer {
     return false;
   }
 
-  private startRecording(element: Element, context: Context): void {
-    this.flush();
-    this.recording = { element, context, prefixesUsed: new Set(), start: this.parts.length };
+  /**
+   * Whether each prefix a rendering looked up is rendered here with the namespace it had around
+   * that rendering. A rendering reads the context only through these lookups (the rest is the
+   * subtree and the method), so it is then the same here.
+   */
+  private rendersTheSame(outer: readonly string[]): boolean {
+    for (let i = 0; i < outer.length; i += 2) {
+      if ((this.rendered.get(outer[i] as string) ?? '') !== outer[i + 1]) return false;
+    }
+    return true;
   }
 
+  private startRecording(element: Element): void {
+    this.flush();
+    this.recording = { element, lookedUp: new Set(), start: this.parts.length };
+  }
+
+  /** After the recorded child's end tag: `rendered` is back to the child's context. */
   private stopRecording(): void {
-    const { element, context, prefixesUsed, start } = this.recording as NonNullable<typeof this.recording>;
+    const { element, lookedUp, start } = this.recording as NonNullable<typeof this.recording>;
     this.recording = null;
     this.flush();
-    const rendering: Rendering = { ...context, prefixesUsed, parts: this.parts.slice(start) };
+    const outer: string[] = [];
+    for (const prefix of lookedUp) outer.push(prefix, this.rendered.get(prefix) ?? '');
+    const rendering: Rendering = { method: this.methodKey, outer, parts: this.parts.slice(start) };
     const renderings = (this.reuse as SubtreeReuse).renderings;
     const earlier = renderings.get(element);
     if (earlier) earlier.push(rendering);
@@ -294,38 +307,46 @@ class ExclusiveRenderer {
   }
 }
 
-/** `scope` with `prefix` bound to `namespaceURI`, unless the nearest output ancestor rendered that already. */
-function utilize(scope: Scope | null, prefix: string, namespaceURI: string): Scope | null {
-  for (let s = scope; s !== null; s = s.outer) {
-    if (s.prefix === prefix) return s.namespaceURI === namespaceURI ? scope : { prefix, namespaceURI, outer: scope };
-  }
-  return { prefix, namespaceURI, outer: scope };
+/**
+ * Renderings are kept for a parent of at most this many element children. An Assertion has a
+ * handful (Issuer, Signature, Subject, Conditions, statements), some large; recording each of
+ * thousands of tiny children costs more than rendering them again.
+ */
+const MAX_REUSED_CHILDREN = 64;
+
+function worthReusing(parent: Element): boolean {
+  let count = 0;
+  for (let n = parent.firstChild; n !== null; n = n.nextSibling) if (isElement(n) && ++count > MAX_REUSED_CHILDREN) return false;
+  return true;
 }
 
-/** The declarations of the bindings from `scope` out to (not including) `outer`, sorted by prefix. */
-function declarations(scope: Scope | null, outer: Scope | null): string {
-  const added: Scope[] = [];
-  for (let s = scope; s !== outer && s !== null; s = s.outer) added.push(s);
-  if (added.length > 1) added.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
-  let text = '';
-  for (const s of added) text += ' xmlns:' + s.prefix + '="' + escapeAttribute(s.namespaceURI) + '"';
-  return text;
-}
-
-function bindingsOf(scope: Scope | null): Binding[] {
-  const bindings: Binding[] = [];
-  for (let s = scope; s !== null; s = s.outer) bindings.push({ prefix: s.prefix, namespaceURI: s.namespaceURI });
-  return bindings.reverse();
+/** The prefix an attribute declares ('' for the default namespace), or null for an ordinary attribute. */
+function declaredPrefix(a: Attr): string | null {
+  if (a.namespaceURI !== XMLNS) return null;
+  return a.prefix === 'xmlns' ? (a.localName as string) : '';
 }
 
 /** Attributes in canonical order: by namespace URI (no namespace first), then by local name. */
 function byNamespaceThenName(a: Attr, b: Attr): number {
-  const an = a.namespaceURI ?? '';
-  const bn = b.namespaceURI ?? '';
-  if (an !== bn) return an < bn ? -1 : 1;
-  const al = a.localName ?? a.name;
-  const bl = b.localName ?? b.name;
-  return al < bl ? -1 : al > bl ? 1 : 0;
+  return compareCodePoints(a.namespaceURI ?? '', b.namespaceURI ?? '') || compareCodePoints(a.localName ?? a.name, b.localName ?? b.name);
+}
+
+/**
+ * Strings in code point order (C14N's lexicographic order, the order of their UTF-8 bytes). UTF-16
+ * unit order differs where a surrogate (U+10000 and up) meets a unit from U+E000 to U+FFFF.
+ */
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  return codePointRank(a.charCodeAt(i)) - codePointRank(b.charCodeAt(i));
+}
+
+/** A UTF-16 unit's rank in code point order: surrogates after U+E000-U+FFFF. */
+function codePointRank(unit: number): number {
+  return unit < 0xd800 ? unit : unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }
 
 const TEXT_SPECIAL = /[&<>\r]/;
@@ -344,49 +365,43 @@ function escapeAttribute(value: string): string {
 }
 
 /**
- * Whether a subtree rendered in the context of `earlier` renders the same in `context`. Its
- * rendering reads the bindings only for the prefixes it names elements and attributes with, and
- * for the PrefixList's. So it is the same when the default namespace and the PrefixList are, and
- * every prefix bound differently in the two contexts is neither used in it nor in the PrefixList.
- * (A PrefixList prefix in scope is rendered on the apex, so it is always bound alike in both
- * contexts; the check keeps this function sound on its own.)
- */
-function rendersTheSame(earlier: Rendering, context: Context, prefixList: readonly string[]): boolean {
-  if (earlier.defaultNs !== context.defaultNs || earlier.prefixList !== context.prefixList) return false;
-  for (const prefix of new Set([...earlier.bindings, ...context.bindings].map((b) => b.prefix))) {
-    if (boundTo(earlier.bindings, prefix) === boundTo(context.bindings, prefix)) continue;
-    if (prefixList.includes(prefix) || earlier.prefixesUsed.has(prefix)) return false;
-  }
-  return true;
-}
-
-/** The namespace `prefix` is bound to: the innermost (last) binding. */
-function boundTo(bindings: Binding[], prefix: string): string | undefined {
-  for (let i = bindings.length - 1; i >= 0; i--) if ((bindings[i] as Binding).prefix === prefix) return (bindings[i] as Binding).namespaceURI;
-  return undefined;
-}
-
-/**
  * Namespace declarations in scope from the ancestors of `node` and not redeclared on it (prefix ''
- * for the default namespace); with `only`, just those it names (`#default` for the default).
+ * for the default namespace; none for an `xmlns=""` nearer than any default); with `only`, just
+ * those it names (`#default` for the default).
  */
 function ancestorNamespaces(node: Element, only: ReadonlySet<string> | null): Binding[] {
   const seen = new Set<string>();
   for (let i = 0; i < node.attributes.length; i++) {
-    const a = node.attributes.item(i);
-    if (a === null) continue;
-    if (a.name === 'xmlns') seen.add('');
-    else if (a.prefix === 'xmlns') seen.add(a.localName as string);
+    const prefix = declaredPrefix(node.attributes.item(i) as Attr);
+    if (prefix !== null) seen.add(prefix);
   }
   const out: Binding[] = [];
   for (let p = node.parentNode; p !== null && isElement(p); p = p.parentNode) {
     for (let i = 0; i < p.attributes.length; i++) {
-      const a = p.attributes.item(i);
-      if (a === null) continue;
-      const prefix = a.name === 'xmlns' ? '' : a.prefix === 'xmlns' ? (a.localName as string) : null;
+      const a = p.attributes.item(i) as Attr;
+      const prefix = declaredPrefix(a);
       if (prefix === null || seen.has(prefix)) continue;
       seen.add(prefix);
       if (a.value !== '' && (only === null || only.has(prefix === '' ? '#default' : prefix))) out.push({ prefix, namespaceURI: a.value });
+    }
+  }
+  return out;
+}
+
+/** The xml:* attributes of the ancestors of `node`, the nearest of each name, but for those `node` has. */
+function inheritedXmlAttributes(node: Element): Attr[] {
+  const seen = new Set<string>();
+  for (let i = 0; i < node.attributes.length; i++) {
+    const a = node.attributes.item(i) as Attr;
+    if (a.namespaceURI === XML) seen.add(a.localName as string);
+  }
+  const out: Attr[] = [];
+  for (let p = node.parentNode; p !== null && isElement(p); p = p.parentNode) {
+    for (let i = 0; i < p.attributes.length; i++) {
+      const a = p.attributes.item(i) as Attr;
+      if (a.namespaceURI !== XML || seen.has(a.localName as string)) continue;
+      seen.add(a.localName as string);
+      out.push(a);
     }
   }
   return out;

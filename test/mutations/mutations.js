@@ -85,7 +85,4 @@ export const MUTATIONS = [
   { name: 'enveloped-signature Transform takes only an ignorable InclusiveNamespaces', file: 'signature.js', from: "return params.length === 1 && only.localName === 'InclusiveNamespaces'", to: "return params.length >= 1 && only.localName === 'InclusiveNamespaces'" },
   { name: 'enveloped-signature Transform parameters refused', file: 'signature.js', from: 'if (!parameterless(enveloped))', to: 'if (false)' },
   { name: 'policy.rejectExpiredCertificates uses only valid certificates', file: 'validate.js', from: 'const valid = keys.filter((k) => k.notBefore <= now && now < k.notAfter);', to: 'const valid = keys;' },
-  // Canonicalization shared between the two signatures: reused only where it renders the same
-  { name: 'reuse needs the same default namespace and PrefixList', file: 'canonicalize.js', from: 'if (earlier.defaultNs !== context.defaultNs || earlier.prefixList !== context.prefixList)', to: 'if (false)' },
-  { name: 'reuse refused for a prefix bound differently and used', file: 'canonicalize.js', from: 'if (prefixList.includes(prefix) || earlier.prefixesUsed.has(prefix))', to: 'if (prefixList.includes(prefix))' },
 ];
