@@ -17,6 +17,8 @@
  *                PrefixList; inclusive 1.0), then the same shapes grown to the body limit with every
  *                limit raised (policy.xmlLimits at 10,000,000): the canonicalizer's own cost.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { validateResponse } from '../dist/index.js';
 import { configOf } from '../test/vector-runner.js';
 import { buildFixture } from './fixtures.js';
@@ -32,8 +34,12 @@ const HOSTILE_BASE = 'okta-5';
 const VALUE_DEPTH = 6;
 const DEFAULTS = { maxDepth: 64, maxElements: 50_000, maxAttributesPerElement: 64, maxNamespaceDeclarationsPerElement: 32, maxNamespaceDeclarations: 20_000, maxComments: 10_000 };
 const RAISED = Object.fromEntries(Object.keys(DEFAULTS).map((key) => [key, 10_000_000]));
-/** The okta fixture declares saml2p, xs, saml2 and ds namespaces outside the payload: 30 declarations. */
-const FIXTURE_DECLARATIONS = 30;
+/** What the okta-5 fixture has outside the payload (57 elements, 30 namespace declarations), rounded up. */
+const FIXTURE_ELEMENTS = 64;
+const FIXTURE_DECLARATIONS = 32;
+const HERE = fileURLToPath(import.meta.url);
+/** The heap of the child that runs the rows: a body that needs more is reported as OUT OF MEMORY. */
+const CHILD_HEAP_MB = 1536;
 /** Rows slower than this are timed in fewer rounds (every one is still timed beside the baseline). */
 const SLOW_MS = 1000;
 
@@ -139,7 +145,7 @@ const C14N_SHAPES = [
       const count = Math.min(limits.maxNamespaceDeclarationsPerElement - 2, 12_000);
       const name = (i) => `b${i}`;
       const assertionAttributes = declarationsText(count, name);
-      const children = repeatTo(room - assertionAttributes.length, '<c/>', limits.maxElements - 40);
+      const children = repeatTo(room - assertionAttributes.length, '<c/>', limits.maxElements - FIXTURE_ELEMENTS);
       // What the element limit leaves of the body: text in the first AttributeValue.
       const payload = 'x'.repeat(Math.max(0, room - assertionAttributes.length - children.length));
       return { assertionAttributes, assertionContent: children, payload, prefixes: Array.from({ length: count }, (_, i) => name(i)) };
@@ -148,7 +154,7 @@ const C14N_SHAPES = [
   {
     name: 'a fresh namespace declaration on every element',
     build(room, limits) {
-      const count = Math.min(limits.maxNamespaceDeclarations - FIXTURE_DECLARATIONS, limits.maxElements - 40);
+      const count = Math.min(limits.maxNamespaceDeclarations - FIXTURE_DECLARATIONS, limits.maxElements - FIXTURE_ELEMENTS);
       const payload = fillWith(room, (i) => `<c xmlns:p${i}="u"/>`, count);
       return { payload: payload + 'x'.repeat(room - payload.length), prefixes: ['p0', 'p1', 'p2'] };
     },
@@ -168,7 +174,7 @@ const C14N_SHAPES = [
         chain = nest(used, open, close);
       }
       // The bottom: elements using the outermost prefix (a lookup through every binding in scope).
-      const bottom = repeatTo(room - chain.length, '<d0:b/>', limits.maxElements - used - 40);
+      const bottom = repeatTo(room - chain.length, '<d0:b/>', limits.maxElements - used - FIXTURE_ELEMENTS);
       const filler = 'x'.repeat(Math.max(0, room - chain.length - bottom.length));
       const at = chain.lastIndexOf('>', chain.indexOf('</')) + 1;
       const prefixes = Array.from({ length: used }, (_, level) => `d${level}`);
@@ -257,34 +263,90 @@ async function verdictOf(config, fields, options) {
     await validateResponse(config, fields, options);
     return { accepted: true, code: 'ACCEPTED' };
   } catch (error) {
-    return { accepted: false, code: error.code ?? 'ERROR', message: error.message };
+    return { accepted: false, code: error.code ?? 'ERROR', message: String(error.message).slice(0, 300) };
   }
 }
 
 /**
  * Times every row beside the normal response (interleaved rounds of the two, median per-round
- * ratio). Resolves to { normal: { usPerOp }, rows: [{ ...row, verdict, usPerOp, ratio, rounds }] }.
+ * ratio), in a child process with a capped heap: a hostile body that exhausts the heap or runs past
+ * the per-row time limit kills only its child, is reported as such, and the next child goes on with
+ * the following rows. Resolves to { normal, rows: [{ group, name, limits, bytes, verdict, usPerOp,
+ * ratio, rounds }] }; a row that did not finish has verdict { code: 'OUT OF MEMORY' | 'STOPPED' }.
  */
 export async function runAdversarial(settings, log = () => {}) {
+  let normal = null;
+  let rows = null;
+  const results = [];
+  let next = 0;
+  while (rows === null || next < rows.length) {
+    const from = next;
+    const outcome = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, HERE, '--child', JSON.stringify({ settings, from })], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let current = null;
+      let timer = null;
+      let stderr = '';
+      let buffered = '';
+      child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+      child.stdout.on('data', (data) => {
+        buffered += data;
+        let nl;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const message = JSON.parse(buffered.slice(0, nl));
+          buffered = buffered.slice(nl + 1);
+          if (message.type === 'cases') ({ normal, rows } = message);
+          else if (message.type === 'start') {
+            current = message.index;
+            log(`  adversarial: ${rows[current].group}: ${rows[current].name} (limits ${rows[current].limits})`);
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              results[current] = { verdict: { accepted: false, code: 'STOPPED', message: `still running after ${settings.rowTimeoutMs / 1000} s` }, usPerOp: null, ratio: null, rounds: 0, unfinished: true };
+              child.kill('SIGKILL');
+            }, settings.rowTimeoutMs);
+          } else if (message.type === 'row') {
+            clearTimeout(timer);
+            results[message.index] = message.result;
+            current = null;
+            next = message.index + 1;
+          }
+        }
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        if (rows === null) return reject(new Error(`the adversarial child exited (${code}) before building the cases: ${stderr.trim().split('\n').pop()}`));
+        if (current !== null) {
+          results[current] ??= { verdict: { accepted: false, code: 'OUT OF MEMORY', message: stderr.includes('heap out of memory') ? `heap over ${CHILD_HEAP_MB} MiB` : `child exited ${code}: ${stderr.trim().split('\n').pop()}` }, usPerOp: null, ratio: null, rounds: 0, unfinished: true };
+          next = current + 1;
+        }
+        resolve(code);
+      });
+    });
+    if (next === from && outcome !== 0) throw new Error('the adversarial child made no progress');
+  }
+  return { normal: { ...normal, usPerOp: median(results.map((r) => r.normalUs).filter((t) => t !== undefined)) }, rows: rows.map((row, i) => ({ ...row, ...results[i] })) };
+}
+
+/** The child: builds the cases, then runs rows `from`... in order, one JSON line per event. */
+async function child({ settings, from }) {
+  const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
   const built = await buildAdversarialCases();
   const { normal, configs, options } = built;
+  send({ type: 'cases', normal: { name: normal.name, bytes: normal.bytes }, rows: built.rows.map(({ group, name, limits, fields }) => ({ group, name, limits, bytes: fields.SAMLResponse.length })) });
   const normalVerdict = await verdictOf(configs.default, normal.fields, options);
   if (!normalVerdict.accepted) throw new Error(`the normal response was rejected: ${normalVerdict.message}`);
   const baseline = { name: 'normal', fn: () => validateResponse(configs.default, normal.fields, options) };
-  const normalTimes = [];
-  const rows = [];
-  for (const row of built.rows) {
-    log(`  adversarial: ${row.group}: ${row.name} (limits ${row.limits})`);
+  for (let index = from; index < built.rows.length; index++) {
+    const row = built.rows[index];
+    send({ type: 'start', index });
     const config = configs[row.limits];
     const started = performance.now();
     const verdict = await verdictOf(config, row.fields, options);
     const firstMs = performance.now() - started;
     const fn = () => validateResponse(config, row.fields, options).catch(() => null);
     const timing = firstMs > SLOW_MS ? await slowRounds(baseline.fn, fn, settings.slowRounds) : await interleaved(baseline, fn, settings);
-    normalTimes.push(timing.normalUs);
-    rows.push({ ...row, fields: undefined, bytes: row.fields.SAMLResponse.length, verdict, ...timing.row });
+    send({ type: 'row', index, result: { verdict, normalUs: timing.normalUs, ...timing.row } });
   }
-  return { normal: { ...normal, fields: undefined, usPerOp: median(normalTimes) }, rows };
 }
 
 /** The benchmark's method (measure.js): warm-up, then interleaved rounds of both, median per-round ratio. */
@@ -310,5 +372,17 @@ async function slowRounds(baselineFn, fn, rounds) {
   return { normalUs: median(normal), row: { usPerOp: median(row), ratio: median(row.map((t, i) => t / normal[i])), rounds } };
 }
 
-/** Rows whose hostile body was accepted: each fails the run. */
-export const acceptedRows = (result) => result.rows.filter((r) => r.verdict.accepted);
+/** Over the target: slower than TARGET× the normal response, or never finished. */
+export const overTarget = (row) => row.unfinished === true || row.ratio > TARGET;
+
+/**
+ * What fails the run: a hostile body accepted, or one that exhausted the heap or the time limit under
+ * the default limits. Being slower than the target never fails it (timing on a shared machine).
+ */
+export function adversarialFailures(result) {
+  return result.rows
+    .filter((r) => r.verdict.accepted || (r.unfinished && r.limits === 'default'))
+    .map((r) => `adversarial: saml-core ${r.verdict.accepted ? 'ACCEPTED' : r.verdict.code} the hostile body "${r.group}: ${r.name}" (limits ${r.limits})`);
+}
+
+if (process.argv[2] === '--child') await child(JSON.parse(process.argv[3]));
