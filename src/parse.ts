@@ -81,7 +81,7 @@ class LimitedHandler extends XmldomHandler {
     this.pendingDeclarations = 0;
     this.namespaceDeclarations += declarations;
     if (++this.depth > limits.maxDepth) throw limitError(`nests elements ${this.depth} deep`, 'maxDepth', limits);
-    if (++this.elements > limits.maxElements) throw limitError(`has more than ${limits.maxElements} elements`, 'maxElements', limits);
+    if (++this.elements > limits.maxElements) throw limitError(`has at least ${this.elements} elements`, 'maxElements', limits);
     if (attributes.length - declarations > limits.maxAttributesPerElement) {
       throw limitError(`has an element ${show(qName)} with ${attributes.length - declarations} attributes`, 'maxAttributesPerElement', limits);
     }
@@ -89,13 +89,13 @@ class LimitedHandler extends XmldomHandler {
       throw limitError(`has an element ${show(qName)} with ${declarations} namespace declarations`, 'maxNamespaceDeclarationsPerElement', limits);
     }
     if (this.namespaceDeclarations > limits.maxNamespaceDeclarations) {
-      throw limitError(`has more than ${limits.maxNamespaceDeclarations} namespace declarations`, 'maxNamespaceDeclarations', limits);
+      throw limitError(`has at least ${this.namespaceDeclarations} namespace declarations`, 'maxNamespaceDeclarations', limits);
     }
     super.startElement(namespaceURI, localName, qName, attributes);
   }
 
   override comment(chars: string, start: number, length: number): void {
-    if (++this.comments > this.limits.maxComments) throw limitError(`has more than ${this.limits.maxComments} comments`, 'maxComments', this.limits);
+    if (++this.comments > this.limits.maxComments) throw limitError(`has at least ${this.comments} comments`, 'maxComments', this.limits);
     super.comment(chars, start, length);
   }
 

@@ -46,7 +46,7 @@ const CASES = [
     attack: 'a flood of tiny elements',
     at: () => response('<x/>'.repeat(DEFAULT_XML_LIMITS.maxElements - 1)),
     over: () => response('<x/>'.repeat(DEFAULT_XML_LIMITS.maxElements)),
-    value: `more than ${DEFAULT_XML_LIMITS.maxElements} elements`,
+    value: `has at least ${DEFAULT_XML_LIMITS.maxElements + 1} elements`,
   },
   {
     key: 'maxAttributesPerElement',
@@ -69,14 +69,14 @@ const CASES = [
     // The root declares samlp; each child one more.
     at: () => response('<x xmlns:a="urn:a"/>'.repeat(DEFAULT_XML_LIMITS.maxNamespaceDeclarations - 1)),
     over: () => response('<x xmlns:a="urn:a"/>'.repeat(DEFAULT_XML_LIMITS.maxNamespaceDeclarations)),
-    value: `more than ${DEFAULT_XML_LIMITS.maxNamespaceDeclarations} namespace declarations`,
+    value: `has at least ${DEFAULT_XML_LIMITS.maxNamespaceDeclarations + 1} namespace declarations`,
   },
   {
     key: 'maxComments',
     attack: 'a flood of empty comments',
     at: () => response('<!---->'.repeat(DEFAULT_XML_LIMITS.maxComments)),
     over: () => response('<!---->'.repeat(DEFAULT_XML_LIMITS.maxComments + 1)),
-    value: `more than ${DEFAULT_XML_LIMITS.maxComments} comments`,
+    value: `has at least ${DEFAULT_XML_LIMITS.maxComments + 1} comments`,
   },
 ];
 
@@ -208,7 +208,7 @@ test('every real and own vector that parses under the defaults also parses withi
 
 test('the 1000-attribute benchmark fixtures parse within a quarter of every limit', async () => {
   for (const name of ['okta-1000', 'azure-1000']) {
-    const { inputs } = await buildFixture(name);
+    const { inputs } = await buildFixture(name, { verify: false });
     parseResponse(xmlOfVector({ saml_response: inputs.valid.SAMLResponse }), QUARTER);
   }
 });
