@@ -1,8 +1,9 @@
 /**
- * XML text → the one DOM, parsed once. Any parser warning or error is fatal. One walk over the tree
- * then records what the signature and structure rules need: every ID (must be unique, so a
- * Reference can name only one element), every Assertion and Signature wherever it hides (XML
- * signature wrapping puts them in Extensions, Advice, ds:Object...), and any processing instruction.
+ * XML text → the one DOM, parsed once. Any parser warning or error is fatal; the structural limits
+ * (policy.xmlLimits) and the ban on processing instructions stop the parser as it reads. One walk
+ * over the tree then records what the signature and structure rules need: every ID (must be unique,
+ * so a Reference can name only one element), every Assertion and Signature wherever it hides (XML
+ * signature wrapping puts them in Extensions, Advice, ds:Object...).
  */
 import { DOMParser, ParseError, type Document, type Element } from '@xmldom/xmldom';
 import { NS, isElement } from './dom.js';
@@ -22,8 +23,8 @@ export interface ParsedResponse {
 
 /**
  * Structural limits of a Response, enforced while parsing. Sized from the real IdP responses
- * (../shared/vectors-real) and the 1000-attribute benchmark fixtures, with a wide margin (README,
- * "Policy").
+ * (../shared/vectors-real) and the 1000-attribute benchmark fixtures, with a wide margin (the table
+ * of measured maxima is in README, under the API's SamlConfig).
  */
 export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
   maxDepth: 64,
