@@ -145,10 +145,12 @@ const EXPECTED_SIGNATURES = {
  * Fixture `name` (`okta-100`, ...): { name, vector, inputs, expected }. `vector` is the valid
  * response in the shared vector format (the config every candidate is set up from); `inputs` holds
  * the posted fields of each variant, `expected` what a strict validator must say of each.
+ * `verify: false` skips the xml-crypto check of the copies' signatures (seconds at 1 MiB), for a
+ * caller that checks the verdicts itself.
  */
-export async function buildFixture(name) {
+export async function buildFixture(name, { verify = true } = {}) {
   const match = /^(okta|azure)-(\d+)$/.exec(name);
-  if (!match || !FIXTURE_NAMES.includes(name)) throw new Error(`unknown fixture ${name}; known: ${FIXTURE_NAMES.join(', ')}`);
+  if (!match) throw new Error(`unknown fixture ${name}; known: ${FIXTURE_NAMES.join(', ')} (or any other number of attributes)`);
   const [, shape, size] = match;
   const { privateKeyPem, certificatePem } = await key();
   const assertionId = idFor(shape, name, 'assertion');
@@ -168,7 +170,7 @@ export async function buildFixture(name) {
   const signed = idp.signResponse(unsigned, { privateKeyPem, certificatePem });
   const xmls = { valid: signed, 'tampered-assertion': tamperAssertion(signed), 'tampered-response': tamperResponse(signed) };
 
-  for (const variant of VARIANTS) {
+  for (const variant of verify ? VARIANTS : []) {
     const found = signatureStates(xmls[variant], certificatePem);
     const wanted = EXPECTED_SIGNATURES[variant];
     if (found.response !== wanted.response || found.assertion !== wanted.assertion) {

@@ -7,8 +7,8 @@
  */
 
 export const MODES = {
-  full: { warmupMs: 1000, batchMs: 300, rounds: 15, memoryValidations: 10_000, throughputMs: 3000 },
-  quick: { warmupMs: 250, batchMs: 50, rounds: 4, memoryValidations: 200, throughputMs: 500 },
+  full: { warmupMs: 1000, batchMs: 300, rounds: 15, memoryValidations: 10_000, throughputMs: 3000, slowRounds: 3, rowTimeoutMs: 300_000 },
+  quick: { warmupMs: 250, batchMs: 50, rounds: 4, memoryValidations: 200, throughputMs: 500, slowRounds: 1, rowTimeoutMs: 30_000 },
 };
 /** The memory measurement's first reading, after this many validations. */
 export const MEMORY_BASELINE_VALIDATIONS = 50;

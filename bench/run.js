@@ -8,10 +8,11 @@
  *   npm run bench -- --fixtures okta-5,azure-1000  # some fixtures
  *   npm run bench -- --vector FILE [--vector FILE] # any vector in the shared format
  *   npm run bench -- --rounds 25 --json out.json   # more rounds; the results as JSON too
+ *   npm run bench -- --quick --adversarial         # the adversarial table only (hostile 1 MiB bodies)
  *
  * Markdown tables go to stdout, progress to stderr. Exits non-zero when saml-core or the baseline
  * gives a wrong verdict on a fixture (rejects the valid one, returns another NameID, or accepts a
- * tampered copy).
+ * tampered copy), or when saml-core accepts a hostile body of the adversarial table.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { TARGET, adversarialFailures, overTarget, runAdversarial } from './adversarial.js';
 import { BASELINE, CANDIDATES, REQUIRED_TO_PASS } from './candidates.js';
 import { loadCase } from './cases.js';
 import { FIXTURE_NAMES, SHAPES, SIZES } from './fixtures.js';
@@ -39,22 +41,26 @@ function options() {
       vector: { type: 'string', multiple: true, default: [] },
       rounds: { type: 'string' },
       json: { type: 'string' },
+      adversarial: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    print('usage: node bench/run.js [--quick] [--fixtures a,b] [--vector FILE]... [--rounds N] [--json FILE]');
+    print('usage: node bench/run.js [--quick] [--fixtures a,b] [--vector FILE]... [--rounds N] [--json FILE] [--adversarial]');
     print(`fixtures: ${FIXTURE_NAMES.join(', ')}`);
     process.exit(0);
   }
-  const fixtures = values.fixtures ? values.fixtures.split(',').map((s) => s.trim()).filter(Boolean) : values.vector.length ? [] : FIXTURE_NAMES;
+  const fixtures = values.fixtures ? values.fixtures.split(',').map((s) => s.trim()).filter(Boolean) : values.vector.length || values.adversarial ? [] : FIXTURE_NAMES;
   for (const name of fixtures) if (!FIXTURE_NAMES.includes(name)) throw new Error(`unknown fixture ${name}; known: ${FIXTURE_NAMES.join(', ')}`);
   const settings = { ...MODES[values.quick ? 'quick' : 'full'] };
   if (values.rounds !== undefined) {
     settings.rounds = Number(values.rounds);
     if (!Number.isInteger(settings.rounds) || settings.rounds < 1) throw new Error('--rounds takes a positive integer');
   }
-  return { mode: values.quick ? 'quick' : 'full', settings, specs: [...fixtures.map((fixture) => ({ fixture })), ...values.vector.map((vector) => ({ vector }))], json: values.json };
+  const specs = [...fixtures.map((fixture) => ({ fixture })), ...values.vector.map((vector) => ({ vector }))];
+  // The adversarial table runs in every run that includes all fixtures, and alone with --adversarial.
+  const adversarial = values.adversarial || (!values.fixtures && !values.vector.length);
+  return { mode: values.quick ? 'quick' : 'full', settings, specs, json: values.json, adversarial };
 }
 
 const versionOf = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
@@ -224,6 +230,29 @@ async function sizeScaling(caseResults, settings) {
   return out;
 }
 
+/** The adversarial table (adversarial.js): every hostile body beside the normal 1 MiB response. */
+function adversarialTable({ normal, rows }) {
+  const over = rows.filter(overTarget);
+  const lines = [
+    '## Adversarial inputs (hostile bodies just under the 1 MiB body limit)',
+    '',
+    `Each hostile body is validated by saml-core beside the normal response (${normal.name}, ${normal.bytes.toLocaleString('en-US')}-byte body) in the same interleaved rounds; × normal is the median per-round ratio. Target: at most ${TARGET}× the normal response. "limits raised": policy.xmlLimits at 10,000,000 each, to show the canonicalizer's own cost. A row slower than 1 s is timed in fewer single-call rounds (rounds column).`,
+    '',
+    table(
+      ['group', 'hostile input', 'limits', 'body bytes', 'µs/op', '× normal', 'verdict', `≤ ${TARGET}×`, 'rounds'],
+      [
+        ['baseline', `normal signed response (${normal.name})`, 'default', normal.bytes.toLocaleString('en-US'), micros(normal.usPerOp), '1.00×', 'valid ✓', '—', '—'],
+        ...rows.map((r) => [r.group, r.name, r.limits, r.bytes.toLocaleString('en-US'), micros(r.usPerOp), ratio(r.ratio), r.verdict.accepted ? '**ACCEPTED!**' : r.verdict.code, overTarget(r) ? '**OVER TARGET**' : 'yes', String(r.rounds)]),
+      ],
+    ),
+    '',
+    over.length === 0
+      ? `Every hostile body within ${TARGET}× the normal response.`
+      : `OVER TARGET (${over.length}): ${over.map((r) => `${r.group}: ${r.name} (limits ${r.limits}) ${r.unfinished ? r.verdict.code : ratio(r.ratio)}`).join('; ')}.`,
+  ];
+  return lines.join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function fixtureFailures(caseResult) {
@@ -239,7 +268,7 @@ function fixtureFailures(caseResult) {
 }
 
 async function main() {
-  const { mode, settings, specs, json } = options();
+  const { mode, settings, specs, json, adversarial } = options();
   const started = Date.now();
   const meta = {
     date: new Date().toISOString(),
@@ -279,72 +308,97 @@ async function main() {
     if (benchCase.vector.replay_of) print(`\n(replay_of ${benchCase.vector.replay_of} is ignored: every candidate's replay protection is off here, so a replay is judged as a first post.)`);
   }
 
-  // The extra measurements use okta-100 (okta-5 in a quick run) when it was run, else the first case.
-  const extrasCase = caseResults.find((r) => r.name === (mode === 'quick' ? 'okta-5' : 'okta-100')) ?? caseResults[0];
-  const names = extrasCase.candidates.filter((c) => c.timing).map((c) => c.name);
-  log(`extra measurements on ${extrasCase.name}`);
+  let extrasCase = null;
+  let memoryRows = [];
+  let throughputRows = [];
+  let authnRows = [];
+  let scaling = [];
+  if (caseResults.length > 0) {
+    // The extra measurements use okta-100 (okta-5 in a quick run) when it was run, else the first case.
+    extrasCase = caseResults.find((r) => r.name === (mode === 'quick' ? 'okta-5' : 'okta-100')) ?? caseResults[0];
+    const names = extrasCase.candidates.filter((c) => c.timing).map((c) => c.name);
+    log(`extra measurements on ${extrasCase.name}`);
 
-  const memoryRows = await memory(loadedCases.get(extrasCase), names, settings.memoryValidations);
-  print();
-  print(`## Memory (${extrasCase.name})`);
-  print();
-  print(`Heap used after global.gc(), in a child process per candidate, after ${MEMORY_BASELINE_VALIDATIONS} and after ${settings.memoryValidations.toLocaleString('en-US')} validations.`);
-  print();
-  print(
-    table(
-      ['candidate', `MiB after ${MEMORY_BASELINE_VALIDATIONS}`, `MiB after ${settings.memoryValidations.toLocaleString('en-US')}`, 'growth MiB'],
-      memoryRows.map((r) => (r.error ? [r.candidate, '—', '—', `failed: ${r.error}`] : [r.candidate, mib(r.heapAfterBaseline), mib(r.heapAfterAll), mib(r.growth)])),
-    ),
-  );
-
-  const throughputRows = await throughput(loadedCases.get(extrasCase), names, settings);
-  print();
-  print(`## Throughput on all cores (${extrasCase.name})`);
-  print();
-  print(`One worker thread per core (os.availableParallelism() = ${meta.parallelism}), each warmed up for ${2 * settings.warmupMs} ms, then validating for ${settings.throughputMs} ms; "one thread" is the ops/s of the table above.`);
-  print();
-  print(
-    table(
-      ['candidate', 'threads', 'validations/s', 'one thread', 'scaling'],
-      throughputRows.map((r) => {
-        const single = extrasCase.candidates.find((c) => c.name === r.candidate)?.timing?.opsPerSec;
-        if (r.error) return [r.candidate, String(r.threads), `failed: ${r.error}`, perSecond(single), '—'];
-        return [r.candidate, String(r.threads), perSecond(r.validationsPerSecond), perSecond(single), single ? ratio(r.validationsPerSecond / single) : '—'];
-      }),
-    ),
-  );
-
-  log('createAuthnRequest (redirect binding)');
-  const authnRows = await authnRequests(caseResults[0], settings);
-  print();
-  print('## AuthnRequest, HTTP-Redirect binding');
-  print();
-  print('Time to build one redirect URL (deflate + base64 + query string). @boxyhq/saml20 builds the XML only: the benchmark adds the binding for it. raw xml-crypto has none.');
-  print();
-  print(table(['candidate', 'µs/call', 'calls/s'], authnRows.map((r) => [r.candidate, micros(r.usPerCall), perSecond(r.callsPerSecond)])));
-
-  log('time versus size');
-  const scaling = await sizeScaling(caseResults, settings);
-  if (scaling.length) {
+    memoryRows = await memory(loadedCases.get(extrasCase), names, settings.memoryValidations);
     print();
-    print('## Time versus size (µs/op by number of attributes)');
+    print(`## Memory (${extrasCase.name})`);
     print();
-    print("Each candidate's fixtures of one shape timed against each other in the same interleaved rounds; 1000/100 is the median per-round ratio.");
-    for (const shape of SHAPES) {
-      const rows = scaling.filter((r) => r.shape === shape);
-      if (!rows.length) continue;
-      const sizes = Object.keys(rows[0].usPerOp);
+    print(`Heap used after global.gc(), in a child process per candidate, after ${MEMORY_BASELINE_VALIDATIONS} and after ${settings.memoryValidations.toLocaleString('en-US')} validations.`);
+    print();
+    print(
+      table(
+        ['candidate', `MiB after ${MEMORY_BASELINE_VALIDATIONS}`, `MiB after ${settings.memoryValidations.toLocaleString('en-US')}`, 'growth MiB'],
+        memoryRows.map((r) => (r.error ? [r.candidate, '—', '—', `failed: ${r.error}`] : [r.candidate, mib(r.heapAfterBaseline), mib(r.heapAfterAll), mib(r.growth)])),
+      ),
+    );
+
+    throughputRows = await throughput(loadedCases.get(extrasCase), names, settings);
+    print();
+    print(`## Throughput on all cores (${extrasCase.name})`);
+    print();
+    print(`One worker thread per core (os.availableParallelism() = ${meta.parallelism}), each warmed up for ${2 * settings.warmupMs} ms, then validating for ${settings.throughputMs} ms; "one thread" is the ops/s of the table above.`);
+    print();
+    print(
+      table(
+        ['candidate', 'threads', 'validations/s', 'one thread', 'scaling'],
+        throughputRows.map((r) => {
+          const single = extrasCase.candidates.find((c) => c.name === r.candidate)?.timing?.opsPerSec;
+          if (r.error) return [r.candidate, String(r.threads), `failed: ${r.error}`, perSecond(single), '—'];
+          return [r.candidate, String(r.threads), perSecond(r.validationsPerSecond), perSecond(single), single ? ratio(r.validationsPerSecond / single) : '—'];
+        }),
+      ),
+    );
+
+    log('createAuthnRequest (redirect binding)');
+    authnRows = await authnRequests(caseResults[0], settings);
+    print();
+    print('## AuthnRequest, HTTP-Redirect binding');
+    print();
+    print('Time to build one redirect URL (deflate + base64 + query string). @boxyhq/saml20 builds the XML only: the benchmark adds the binding for it. raw xml-crypto has none.');
+    print();
+    print(table(['candidate', 'µs/call', 'calls/s'], authnRows.map((r) => [r.candidate, micros(r.usPerCall), perSecond(r.callsPerSecond)])));
+
+    log('time versus size');
+    scaling = await sizeScaling(caseResults, settings);
+    if (scaling.length) {
       print();
-      print(table(['candidate', ...sizes.map((s) => `${shape}-${s}`), '1000/100'], rows.map((r) => [r.candidate, ...sizes.map((s) => micros(r.usPerOp[s])), ratio(r.ratio1000to100)])));
+      print('## Time versus size (µs/op by number of attributes)');
+      print();
+      print("Each candidate's fixtures of one shape timed against each other in the same interleaved rounds; 1000/100 is the median per-round ratio.");
+      for (const shape of SHAPES) {
+        const rows = scaling.filter((r) => r.shape === shape);
+        if (!rows.length) continue;
+        const sizes = Object.keys(rows[0].usPerOp);
+        print();
+        print(table(['candidate', ...sizes.map((s) => `${shape}-${s}`), '1000/100'], rows.map((r) => [r.candidate, ...sizes.map((s) => micros(r.usPerOp[s])), ratio(r.ratio1000to100)])));
+      }
     }
   }
 
+  let adversarialResult = null;
+  if (adversarial) {
+    log('adversarial table');
+    adversarialResult = await runAdversarial(settings, log);
+    print();
+    print(adversarialTable(adversarialResult));
+  }
+
   const failures = caseResults.flatMap(fixtureFailures);
+  if (adversarialResult) failures.push(...adversarialFailures(adversarialResult));
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   print();
   print(`Run took ${seconds} s.`);
   if (json) {
-    const data = { meta, cases: caseResults, memory: { case: extrasCase.name, baselineValidations: MEMORY_BASELINE_VALIDATIONS, rows: memoryRows }, throughput: { case: extrasCase.name, rows: throughputRows }, authnRequest: authnRows, sizeScaling: scaling, failures };
+    const data = {
+      meta,
+      cases: caseResults,
+      memory: { case: extrasCase?.name ?? null, baselineValidations: MEMORY_BASELINE_VALIDATIONS, rows: memoryRows },
+      throughput: { case: extrasCase?.name ?? null, rows: throughputRows },
+      authnRequest: authnRows,
+      sizeScaling: scaling,
+      adversarial: adversarialResult,
+      failures,
+    };
     writeFileSync(json, `${JSON.stringify(data, null, 2)}\n`);
     log(`wrote ${json}`);
   }

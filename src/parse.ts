@@ -1,12 +1,13 @@
 /**
- * XML text → the one DOM, parsed once. Any parser warning or error is fatal. One walk over the tree
- * then records what the signature and structure rules need: every ID (must be unique, so a
- * Reference can name only one element), every Assertion and Signature wherever it hides (XML
- * signature wrapping puts them in Extensions, Advice, ds:Object...), and any processing instruction.
+ * XML text → the one DOM, parsed once. Any parser warning or error is fatal; the structural limits
+ * (policy.xmlLimits) and the ban on processing instructions stop the parser as it reads. One walk
+ * over the tree then records what the signature and structure rules need: every ID (must be unique,
+ * so a Reference can name only one element), every Assertion and Signature wherever it hides (XML
+ * signature wrapping puts them in Extensions, Advice, ds:Object...).
  */
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { DOMParser, ParseError, type Document, type Element } from '@xmldom/xmldom';
 import { NS, isElement } from './dom.js';
-import { SamlError } from './errors.js';
+import { SamlError, show } from './errors.js';
 import type { XmlLimits } from './types.js';
 
 export interface ParsedResponse {
@@ -22,7 +23,8 @@ export interface ParsedResponse {
 
 /**
  * Structural limits of a Response, enforced while parsing. Sized from the real IdP responses
- * (../shared/vectors-real) and the 1000-attribute benchmark fixtures, with a wide margin.
+ * (../shared/vectors-real) and the 1000-attribute benchmark fixtures, with a wide margin (the table
+ * of measured maxima is in README, under the API's SamlConfig).
  */
 export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
   maxDepth: 64,
@@ -30,24 +32,116 @@ export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
   maxAttributesPerElement: 64,
   maxNamespaceDeclarationsPerElement: 32,
   maxNamespaceDeclarations: 20_000,
+  maxComments: 10_000,
 });
 
 const ID_ATTRIBUTES = ['ID', 'Id', 'id', 'AssertionID', 'ResponseID'];
 
-// TODO(issue 10, section 1): enforce `limits` while parsing.
+/** What xmldom's SAX reader hands its DOM builder (lib/sax.js, lib/dom-parser.js of 0.9.x). */
+interface SaxAttributes {
+  length: number;
+}
+interface DomHandler {
+  startElement(namespaceURI: string | null, localName: string, qName: string, attributes: SaxAttributes): void;
+  endElement(namespaceURI: string | null, localName: string, qName: string): void;
+  startPrefixMapping(prefix: string, uri: string): void;
+  comment(chars: string, start: number, length: number): void;
+  processingInstruction(target: string, data: string): void;
+}
+type DomHandlerClass = new (options: unknown) => DomHandler;
+
+/**
+ * xmldom's own DOM builder, which the parser exposes as its `domHandler` option (the class a
+ * DOMParser uses to build the tree from SAX events). A subclass sees every element as the reader
+ * reaches it, so the limits stop a hostile document at the first element past one, before xmldom
+ * builds the rest: xmldom's cost per element grows with the depth (each element's namespace scope is
+ * a prototype chain of its ancestors' scopes), so deep nesting is quadratic without a depth limit.
+ */
+const XmldomHandler = (new DOMParser() as unknown as { domHandler: DomHandlerClass }).domHandler;
+
+/** The limits of the parse under way (parsing is synchronous, so there is one at a time). */
+let activeLimits: XmlLimits = DEFAULT_XML_LIMITS;
+
+class LimitedHandler extends XmldomHandler {
+  readonly limits = activeLimits;
+  depth = 0;
+  elements = 0;
+  namespaceDeclarations = 0;
+  comments = 0;
+  /** Declarations the reader reported for the element it is about to start. */
+  pendingDeclarations = 0;
+
+  override startPrefixMapping(prefix: string, uri: string): void {
+    this.pendingDeclarations++;
+    super.startPrefixMapping(prefix, uri);
+  }
+
+  override startElement(namespaceURI: string | null, localName: string, qName: string, attributes: SaxAttributes): void {
+    const { limits } = this;
+    const declarations = this.pendingDeclarations;
+    this.pendingDeclarations = 0;
+    this.namespaceDeclarations += declarations;
+    if (++this.depth > limits.maxDepth) throw limitError(`nests elements ${this.depth} deep`, 'maxDepth', limits);
+    if (++this.elements > limits.maxElements) throw limitError(`has at least ${this.elements} elements`, 'maxElements', limits);
+    if (attributes.length - declarations > limits.maxAttributesPerElement) {
+      throw limitError(`has an element ${show(qName)} with ${attributes.length - declarations} attributes`, 'maxAttributesPerElement', limits);
+    }
+    if (declarations > limits.maxNamespaceDeclarationsPerElement) {
+      throw limitError(`has an element ${show(qName)} with ${declarations} namespace declarations`, 'maxNamespaceDeclarationsPerElement', limits);
+    }
+    if (this.namespaceDeclarations > limits.maxNamespaceDeclarations) {
+      throw limitError(`has at least ${this.namespaceDeclarations} namespace declarations`, 'maxNamespaceDeclarations', limits);
+    }
+    super.startElement(namespaceURI, localName, qName, attributes);
+  }
+
+  override comment(chars: string, start: number, length: number): void {
+    if (++this.comments > this.limits.maxComments) throw limitError(`has at least ${this.comments} comments`, 'maxComments', this.limits);
+    super.comment(chars, start, length);
+  }
+
+  /** The XML declaration is the one processing instruction allowed (xmldom refuses it anywhere but first). */
+  override processingInstruction(target: string, data: string): void {
+    if (target !== 'xml') throw new ParseError('', undefined, processingInstruction(target));
+    super.processingInstruction(target, data);
+  }
+
+  override endElement(namespaceURI: string | null, localName: string, qName: string): void {
+    this.depth--;
+    super.endElement(namespaceURI, localName, qName);
+  }
+}
+
+/**
+ * Thrown as xmldom's own ParseError, which its reader passes through unchanged (any other error
+ * thrown by the DOM builder is reported as a recoverable one); parseResponse unwraps the SamlError.
+ */
+function limitError(what: string, key: keyof XmlLimits, limits: XmlLimits): ParseError {
+  const error = new SamlError(
+    'INVALID_XML',
+    `The XML ${what}; the limit is ${limits[key]} (policy.xmlLimits.${key}).`,
+    `Raise policy.xmlLimits.${key} only if a real IdP sends such documents.`,
+  );
+  return new ParseError(error.message, undefined, error);
+}
+
 export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): ParsedResponse {
-  void limits;
   let document: Document;
+  activeLimits = limits;
   try {
     document = new DOMParser({
       // No line/column on every node: the messages never carried them, and it is 10% of the parse.
       locator: false,
+      domHandler: LimitedHandler,
       onError(level, message) {
         throw new Error(`${level}: ${message}`);
       },
     }).parseFromString(xml, 'text/xml');
   } catch (error) {
+    if (error instanceof ParseError && error.cause instanceof SamlError) throw error.cause;
     throw new SamlError('INVALID_XML', `The SAMLResponse is not well-formed XML: ${reason(error)}.`);
+  } finally {
+    activeLimits = DEFAULT_XML_LIMITS;
   }
 
   const response = rootElement(document);
@@ -75,7 +169,6 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
     }
     for (let n = element.lastChild; n !== null; n = n.previousSibling) {
       if (isElement(n)) stack.push(n);
-      else if (n.nodeType === 7) throw processingInstruction(n.nodeName);
     }
   }
   return parsed;

@@ -62,6 +62,8 @@ export interface XmlLimits {
   maxNamespaceDeclarationsPerElement: number;
   /** Namespace declarations in the whole document. */
   maxNamespaceDeclarations: number;
+  /** Comments in the whole document (each is a DOM node: 7 bytes of markup cost as much as an element). */
+  maxComments: number;
 }
 
 /**

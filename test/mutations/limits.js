@@ -1,2 +1,21 @@
 // Mutants of the structural XML limits enforced while parsing (src/parse.ts); same format as mutations.js.
-export const LIMIT_MUTATIONS = [];
+export const LIMIT_MUTATIONS = [
+  { name: 'limits: the limits given are the ones enforced', file: 'parse.js', from: 'limits = activeLimits;', to: 'limits = DEFAULT_XML_LIMITS;' },
+  { name: 'limits: parseResponse hands its limits to the handler', file: 'parse.js', from: '    activeLimits = limits;\n', to: '\n' },
+  { name: 'limits: the limit error reaches the caller as itself', file: 'parse.js', from: 'if (error instanceof ParseError && error.cause instanceof SamlError)', to: 'if (false)' },
+  { name: 'limits: maxDepth checked', file: 'parse.js', from: 'if (++this.depth > limits.maxDepth)', to: 'if ((++this.depth, false))' },
+  { name: 'limits: maxDepth exact (not one more)', file: 'parse.js', from: 'if (++this.depth > limits.maxDepth)', to: 'if (++this.depth > limits.maxDepth + 1)' },
+  { name: 'limits: depth falls when an element ends', file: 'parse.js', from: '        this.depth--;\n', to: '\n' },
+  { name: 'limits: maxElements checked', file: 'parse.js', from: 'if (++this.elements > limits.maxElements)', to: 'if ((++this.elements, false))' },
+  { name: 'limits: maxElements exact (not one fewer)', file: 'parse.js', from: 'if (++this.elements > limits.maxElements)', to: 'if (++this.elements >= limits.maxElements)' },
+  { name: 'limits: maxAttributesPerElement checked', file: 'parse.js', from: 'if (attributes.length - declarations > limits.maxAttributesPerElement)', to: 'if (false)' },
+  { name: 'limits: namespace declarations are not counted as attributes', file: 'parse.js', from: 'if (attributes.length - declarations > limits.maxAttributesPerElement)', to: 'if (attributes.length > limits.maxAttributesPerElement)' },
+  { name: 'limits: maxNamespaceDeclarationsPerElement checked', file: 'parse.js', from: 'if (declarations > limits.maxNamespaceDeclarationsPerElement)', to: 'if (false)' },
+  { name: 'limits: maxNamespaceDeclarationsPerElement exact (not one more)', file: 'parse.js', from: 'if (declarations > limits.maxNamespaceDeclarationsPerElement)', to: 'if (declarations > limits.maxNamespaceDeclarationsPerElement + 1)' },
+  { name: 'limits: each namespace declaration is counted', file: 'parse.js', from: '        this.pendingDeclarations++;\n', to: '\n' },
+  { name: 'limits: declarations counted per element (reset at each element)', file: 'parse.js', from: '        this.pendingDeclarations = 0;\n', to: '\n' },
+  { name: 'limits: maxNamespaceDeclarations checked', file: 'parse.js', from: 'if (this.namespaceDeclarations > limits.maxNamespaceDeclarations)', to: 'if (false)' },
+  { name: 'limits: declarations summed over the document', file: 'parse.js', from: 'this.namespaceDeclarations += declarations;', to: 'this.namespaceDeclarations = declarations;' },
+  { name: 'limits: maxComments checked', file: 'parse.js', from: 'if (++this.comments > this.limits.maxComments)', to: 'if ((++this.comments, false))' },
+  { name: 'limits: maxComments exact (not one fewer)', file: 'parse.js', from: 'if (++this.comments > this.limits.maxComments)', to: 'if (++this.comments >= this.limits.maxComments)' },
+];

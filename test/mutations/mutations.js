@@ -16,7 +16,7 @@ export const MUTATIONS = [
   { name: 'non-UTF-8 encoding declaration refused', file: 'decode.js', from: "if (declaration && declaration[2].toLowerCase() !== 'utf-8')", to: 'if (false)' },
   { name: 'DTD / entity declarations refused (XXE)', file: 'decode.js', from: "if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY'))", to: 'if (false)' },
   { name: 'root must be a SAML 2.0 Response', file: 'parse.js', from: "if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol)", to: 'if (false)' },
-  { name: 'processing instructions refused', file: 'parse.js', from: 'else if (n.nodeType === 7)\n                throw processingInstruction(n.nodeName);', to: '' },
+  { name: 'processing instructions refused', file: 'parse.js', from: "if (target !== 'xml')", to: 'if (false)' },
   { name: 'duplicate IDs refused', file: 'parse.js', from: 'if (ids.has(id.value))', to: 'if (false)' },
   // Structure
   { name: 'encrypted assertion refused', file: 'validate.js', from: 'if (encryptedAssertions.length > 0)', to: 'if (false)' },
