@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { DEFAULT_XML_LIMITS, parseResponse } from '../dist/parse.js';
 import { SamlError, validateResponse } from '../dist/index.js';
 import { buildFixture } from '../bench/fixtures.js';
-import { OWN_VECTORS, REAL_VECTORS, readVectors } from './vector-files.js';
+import { OWN_VECTORS, readVectors, realVectors } from './vector-files.js';
 import { bodyOf, configOf } from './vector-runner.js';
 
 const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -186,8 +186,9 @@ function xmlOfVector(vector) {
 
 test('every real and own vector that parses under the defaults also parses within a quarter of every limit', () => {
   let checked = 0;
-  for (const dir of [REAL_VECTORS, OWN_VECTORS]) {
-    for (const { path, vector } of readVectors(dir)) {
+  // The real vectors when they are here (test/vector-files.js says so in one line when not).
+  for (const set of [realVectors()?.vectors ?? [], readVectors(OWN_VECTORS)]) {
+    for (const { path, vector } of set) {
       let xml;
       try {
         xml = xmlOfVector(vector);
@@ -203,7 +204,8 @@ test('every real and own vector that parses under the defaults also parses withi
       checked++;
     }
   }
-  assert.ok(checked >= 130, `only ${checked} vectors checked`);
+  // Ours alone parse 94 times; with the 45 real ones, over 130.
+  assert.ok(checked >= (realVectors() ? 130 : 90), `only ${checked} vectors checked`);
 });
 
 test('the 1000-attribute benchmark fixtures parse within a quarter of every limit', async () => {
