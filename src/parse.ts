@@ -132,6 +132,10 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
     document = new DOMParser({
       // No line/column on every node: the messages never carried them, and it is 10% of the parse.
       locator: false,
+      // XML 1.0 line ends (2.11): CRLF and CR become LF, nothing else. xmldom's default also turns
+      // U+0085, U+2028 and U+2029 into LF (XML 1.1's rule), so a signed value holding one would
+      // read and canonicalize differently from what libxml2-based signers (xmlsec1) signed.
+      normalizeLineEndings: xml10LineEnds,
       domHandler: LimitedHandler,
       onError(level, message) {
         throw new Error(`${level}: ${message}`);
@@ -148,7 +152,7 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
   if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol) {
     throw new SamlError(
       'INVALID_XML',
-      `Expected a SAML 2.0 Response (samlp:Response in ${NS.protocol}); got ${response.localName} in ${response.namespaceURI ?? 'no namespace'}.`,
+      `Expected a SAML 2.0 Response (samlp:Response in ${NS.protocol}); got ${show(response.localName)} in ${response.namespaceURI === null ? 'no namespace' : show(response.namespaceURI)}.`,
     );
   }
 
@@ -196,18 +200,23 @@ function rootElement(document: Document): Element {
     } else if (n.nodeType === 3) {
       if (/\S/.test((n as unknown as { data: string }).data)) throw new SamlError('INVALID_XML', 'The XML has text outside its root element.');
     } else if (n.nodeType !== 8) {
-      throw new SamlError('INVALID_XML', `The XML has an unexpected ${n.nodeName} node outside its root element.`);
+      throw new SamlError('INVALID_XML', `The XML has an unexpected ${show(n.nodeName)} node outside its root element.`);
     }
   }
   if (root === null) throw new SamlError('INVALID_XML', 'The XML has no root element.');
   return root;
 }
 
-function processingInstruction(target: string): SamlError {
-  return new SamlError('INVALID_XML', `The XML contains a processing instruction <?${target}?>; SAML responses carry none.`);
+function xml10LineEnds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
+function processingInstruction(target: string): SamlError {
+  return new SamlError('INVALID_XML', `The XML contains a processing instruction (target ${show(target)}); SAML responses carry none.`);
+}
+
+/** The parser's own words, which may quote the document: cut and escaped like any document text. */
 function reason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').slice(0, 300);
+  return show(message.replace(/\s+/g, ' '));
 }

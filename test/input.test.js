@@ -5,6 +5,7 @@ import { deflateSync } from 'fflate';
 import { decodeBase64, encodeBase64 } from '../dist/base64.js';
 import { decodeBody } from '../dist/decode.js';
 import { DEFAULT_XML_LIMITS, parseResponse } from '../dist/parse.js';
+import { C14N, canonicalize } from '../dist/canonicalize.js';
 import { SamlError } from '../dist/errors.js';
 
 const te = new TextEncoder();
@@ -145,6 +146,22 @@ test('parse: duplicate IDs anywhere are refused (a Reference must name one eleme
 test('parse: deep nesting does not overflow the stack (with policy.xmlLimits.maxDepth raised to allow it)', () => {
   const deep = RESPONSE.replace('/>', '>' + '<x>'.repeat(5000) + '</x>'.repeat(5000) + '</samlp:Response>');
   assert.is(parseResponse(deep, { ...DEFAULT_XML_LIMITS, maxDepth: 5001 }).assertions.length, 0);
+});
+
+test('parse: line ends are XML 1.0\'s (CRLF and CR become LF); U+0085, U+2028 and U+2029 are kept, as libxml2 keeps them', () => {
+  const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r1" Version="2.0" a="x\u2028y\u0085z">a\u2028b\u0085c\r\nd\re\u2029f</samlp:Response>`;
+  const { response } = parseResponse(xml);
+  // xmllint --c14n (libxml2) of the same document renders exactly this.
+  assert.is(canonicalize(response, { algorithm: C14N.inclusive, prefixes: [] }, 'Response').join(''),
+    '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r1" Version="2.0" a="x\u2028y\u0085z">a\u2028b\u0085c\nd\ne\u2029f</samlp:Response>');
+});
+
+test('parse: the parser\'s own messages, which quote the document, are cut and escaped', () => {
+  const error = rejects(() => parseResponse(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><\u202e${'x'.repeat(5000)} </samlp:Response>`), 'INVALID_XML', /not well-formed/);
+  assert.ok(error.message.length < 600, `${error.message.length} characters`);
+  assert.not.ok(error.message.includes('\u202e'));
+  // U+200D (a format character) is a name character: the root's name is quoted escaped.
+  rejects(() => parseResponse('<samlp:Response\u200d xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), 'INVALID_XML', /got "Response\\u200D"/);
 });
 
 test.run();
