@@ -17,6 +17,7 @@ export const MUTATIONS = [
   { name: 'DTD / entity declarations refused (XXE)', file: 'decode.js', from: "if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY'))", to: 'if (false)' },
   { name: 'root must be a SAML 2.0 Response', file: 'parse.js', from: "if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol)", to: 'if (false)' },
   { name: 'processing instructions refused', file: 'parse.js', from: "if (target !== 'xml')", to: 'if (false)' },
+  { name: 'XML 1.0 line ends (U+0085, U+2028, U+2029 kept)', file: 'parse.js', from: 'normalizeLineEndings: xml10LineEnds,', to: '' },
   { name: 'duplicate IDs refused', file: 'parse.js', from: 'if (ids.has(id.value))', to: 'if (false)' },
   // Structure
   { name: 'encrypted assertion refused', file: 'validate.js', from: 'if (encryptedAssertions.length > 0)', to: 'if (false)' },
