@@ -1,8 +1,8 @@
 /**
  * A user profile from the verified assertion's attributes, under the names the common IdPs use:
  * Entra ID and AD FS send claim URIs, Okta and Google the names the admin typed, OneLogin
- * `User.*` parameters, Shibboleth (eduPerson) OIDs. The table and its sources are in README
- * ("User profile"). Values are returned exactly as signed; a field is null when no attribute
+ * `User.*` parameters, Shibboleth (eduPerson) OIDs. The table and its sources are in
+ * docs/profile.md. Values are returned exactly as signed; a field is null when no attribute
  * carries it. It reads only the attributes of the Assertion whose signature was verified.
  */
 import { isEmail } from './email.js';

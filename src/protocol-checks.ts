@@ -222,7 +222,7 @@ function unexpectedInResponseTo(where: string, got: string): SamlError {
   return new SamlError(
     'IN_RESPONSE_TO_MISMATCH',
     `Expected no InResponseTo on the ${where}, because no pending AuthnRequest ID was passed (options.requestId is null); got ${show(got)}. The login started at the SP, so its request ID was lost: most likely the session cookie holding it was not sent with the IdP's cross-site POST (a SameSite=Lax or Strict cookie is not).`,
-    'Keep the pending request ID in a SameSite=None; Secure cookie, or server-side keyed by RelayState, and pass it as options.requestId (README, "Keeping the pending request ID").',
+    'Keep the pending request ID in a SameSite=None; Secure cookie, or server-side keyed by RelayState, and pass it as options.requestId (docs/sessions.md).',
   );
 }
 

@@ -87,7 +87,7 @@ export interface ValidateOptions {
   requestId?: string | string[] | null;
 }
 
-/** The user as the common IdPs describe them (see README, "User profile"); null where absent. */
+/** The user as the common IdPs describe them (docs/profile.md); null where absent. */
 export interface SamlProfile {
   email: string | null;
   firstName: string | null;

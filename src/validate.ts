@@ -23,7 +23,7 @@ export async function validateResponse(config: SamlConfig, body: ResponseBody, o
   } catch (error) {
     if (error instanceof SamlError) throw hintForIdp(error, seen.idp);
     // A library or runtime failure on hostile input is still a typed rejection, never a TypeError.
-    throw new SamlError('INVALID_INPUT', `The response could not be processed: ${error instanceof Error ? error.message : String(error)}.`);
+    throw new SamlError('INVALID_INPUT', `The response could not be processed: ${show(error instanceof Error ? error.message : String(error))}.`);
   }
 }
 
@@ -159,7 +159,7 @@ async function checkReplay(cfg: ResolvedConfig, issuer: string, assertionId: str
     throw new SamlError(
       'REPLAY_STORE_FAILED',
       `The replay store must answer remember() with true (first use) or false (replay); it answered ${answer.problem}. The login is refused: replay protection fails closed.`,
-      'Check the replay store (its connection and its remember() implementation); see README, Replay protection.',
+      'Check the replay store: its connection, and that remember() resolves to exactly true (first use) or false (replay).',
     );
   }
 }
