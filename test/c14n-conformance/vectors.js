@@ -85,7 +85,8 @@ try {
     } catch {
       continue; // refused by the parser: never canonicalized
     }
-    const name = relative(ROOT, path);
+    // Real vectors are named by the folder they are read from (`real/NAME`), wherever it is.
+    const name = path.startsWith(real.dir) ? `real/${relative(real.dir, path)}` : relative(ROOT, path);
     records.push({ vector: name, xml: sha256(xml), document: wholeDocument(xml, name), assertion: assertionSubtree(xml, name) });
   }
   const { cases } = JSON.parse(readFileSync(join(here, 'cases.json'), 'utf8'));
