@@ -9,7 +9,7 @@ import type { ResolvedConfig } from './config.js';
 import { NS, attr, children, optionalChild, requiredChild, textOf } from './dom.js';
 import { parseDateTime } from './datetime.js';
 import { isEmail } from './email.js';
-import { readProfile } from './profile.js';
+import { PROFILE_ATTRIBUTES, readProfile } from './profile.js';
 import { SamlError, idpHint, show } from './errors.js';
 import type { SamlAssertion } from './types.js';
 
@@ -17,7 +17,8 @@ const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 const EMAIL_FORMATS = new Set(['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', 'urn:oasis:names:tc:SAML:2.0:nameid-format:emailAddress']);
-const EMAIL_ATTRIBUTES = ['email', 'mail', 'emailaddress', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3'];
+// The email attributes are the profile's (src/profile.ts): one list, lower-cased for lookup.
+const EMAIL_ATTRIBUTES = PROFILE_ATTRIBUTES.email.map((name) => name.toLowerCase());
 
 /**
  * Top-level StatusCode must be Success. It is checked before any signature (IdP error responses

@@ -48,8 +48,9 @@ export async function verifySignature(
   signature: Element,
   keys: readonly VerificationKey[],
   allowSha1: boolean,
-  reuse: SubtreeReuse | null = null,
-  now: number = Date.now(),
+  reuse: SubtreeReuse | null,
+  /** The validation instant, for naming an expired configured certificate. */
+  now: number,
 ): Promise<VerifiedSignature> {
   const what = signed.localName ?? signed.nodeName;
   if (signature.parentNode !== signed) throw invalid(what, 'the Signature is not a direct child of the element it signs');
