@@ -7,11 +7,11 @@
 // Declarations typed as CommonJS describe the same named exports that require() returns. Runs after
 // `tsc` (npm run build).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const RELATIVE = /(from\s+|import\()(['"])(\.\/[\w./-]+)\.js\2/g;
+const RELATIVE = /(from\s+|import\()(['"])(\.\.?\/[\w./-]+)\.js\2/g;
 
 const done = new Set();
 const pending = ['index'];
@@ -21,7 +21,7 @@ while (pending.length > 0) {
   done.add(name);
   const text = readFileSync(join(dist, `${name}.d.ts`), 'utf8');
   const cjs = text.replace(RELATIVE, (_, head, quote, path) => {
-    pending.push(path.slice(2));
+    pending.push(posix.join(posix.dirname(name), path));
     return `${head}${quote}${path}.cjs${quote}`;
   });
   writeFileSync(join(dist, `${name}.d.cts`), cjs);

@@ -3,8 +3,8 @@
  * A mistake in the configuration is the SP admin's to fix, so each message names the field.
  */
 import { SamlError, idpHint, show } from './errors.js';
-import { DEFAULT_XML_LIMITS } from './parse.js';
-import { createMemoryReplayStore } from './replay-store.js';
+import { DEFAULT_XML_LIMITS } from './xml/parse.js';
+import { createMemoryReplayStore } from './saml/replay-store.js';
 import type { ReplayStore, SamlConfig, XmlLimits } from './types.js';
 
 export const NAMEID_FORMATS: Readonly<Record<string, string>> = {

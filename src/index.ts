@@ -1,7 +1,7 @@
 /** saml-core: a strict SAML 2.0 service-provider core for every JavaScript runtime. */
-export { validateResponse } from './validate.js';
-export { createAuthnRequest } from './authn-request.js';
-export { createMemoryReplayStore } from './replay-store.js';
+export { validateResponse } from './saml/validate.js';
+export { createAuthnRequest } from './saml/authn-request.js';
+export { createMemoryReplayStore } from './saml/replay-store.js';
 export { checkConfig, type CheckConfigResult, type CertificateInfo, type ConfigWarning, type ConfigWarningCode } from './check-config.js';
 export { SamlError, ERROR_CODES, type SamlErrorCode } from './errors.js';
 export type {

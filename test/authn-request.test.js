@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { inflateSync } from 'fflate';
 import { DOMParser } from '@xmldom/xmldom';
-import { createAuthnRequest } from '../dist/authn-request.js';
+import { createAuthnRequest } from '../dist/saml/authn-request.js';
 import { SamlError } from '../dist/errors.js';
 
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DOMParser } from '@xmldom/xmldom';
-import { C14N, canonicalize } from '../dist/canonicalize.js';
+import { C14N, canonicalize } from '../dist/xml/canonicalize.js';
 
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
 const { cases } = JSON.parse(readFileSync(new URL('./c14n-conformance/cases.json', import.meta.url), 'utf8'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DOMParser } from '@xmldom/xmldom';
-import { C14N, canonicalize, createSubtreeReuse } from '../dist/canonicalize.js';
+import { C14N, canonicalize, createSubtreeReuse } from '../dist/xml/canonicalize.js';
 import { createMemoryReplayStore, validateResponse, SamlError } from '../dist/index.js';
 import { TEST_SP, toPostBody } from '../dist/node/test-idp.js';
 import { ROOT, realVectors } from './vector-files.js';

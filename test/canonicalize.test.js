@@ -7,8 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DOMParser } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization } from 'xml-crypto/lib/exclusive-canonicalization.js';
-import { C14N, canonicalize, createSubtreeReuse } from '../dist/canonicalize.js';
-import { parseResponse } from '../dist/parse.js';
+import { C14N, canonicalize, createSubtreeReuse } from '../dist/xml/canonicalize.js';
+import { parseResponse } from '../dist/xml/parse.js';
 import { OWN_VECTORS, readVectors, realVectors } from './vector-files.js';
 import { childAssertion, vectorXml } from './c14n-conformance/vector-xml.js';
 

@@ -117,10 +117,10 @@ test('a TypeScript module: node16 CommonJS project type-checks the import, compi
 });
 
 test('the CommonJS declarations are the ESM ones with .cjs paths', () => {
-  for (const name of ['index', 'validate', 'authn-request', 'replay-store', 'errors', 'types']) {
+  for (const name of ['index', 'saml/validate', 'saml/authn-request', 'saml/replay-store', 'errors', 'types']) {
     const esmTypes = readFileSync(join(ROOT, 'dist', `${name}.d.ts`), 'utf8');
     const cjsTypes = readFileSync(join(ROOT, 'dist', `${name}.d.cts`), 'utf8');
-    assert.is(cjsTypes, esmTypes.replace(/(['"])(\.\/[\w./-]+)\.js\1/g, '$1$2.cjs$1'), name);
+    assert.is(cjsTypes, esmTypes.replace(/(['"])(\.\.?\/[\w./-]+)\.js\1/g, '$1$2.cjs$1'), name);
   }
 });
 

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { rejects } from './rejects.js';
 import { SignedXml } from 'xml-crypto';
 import { createMemoryReplayStore, validateResponse } from '../dist/index.js';
-import { parseDateTime } from '../dist/datetime.js';
+import { parseDateTime } from '../dist/saml/datetime.js';
 import { TEST_IDPS, TEST_SP, NAMEID_FORMAT, buildResponse, generateTestCredentials, resignSignature, signResponse, toPostBody } from '../dist/node/test-idp.js';
 
 const now = new Date('2026-11-22T10:00:00Z');

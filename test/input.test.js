@@ -3,9 +3,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deflateSync } from 'fflate';
 import { decodeBase64, encodeBase64 } from '../dist/base64.js';
-import { decodeBody } from '../dist/decode.js';
-import { DEFAULT_XML_LIMITS, parseResponse } from '../dist/parse.js';
-import { C14N, canonicalize } from '../dist/canonicalize.js';
+import { decodeBody } from '../dist/saml/decode.js';
+import { DEFAULT_XML_LIMITS, parseResponse } from '../dist/xml/parse.js';
+import { C14N, canonicalize } from '../dist/xml/canonicalize.js';
 import { SamlError } from '../dist/errors.js';
 
 const te = new TextEncoder();

@@ -11,8 +11,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './vector-files.js';
 
-const DECLARATIONS_AND_CJS = ['authn-request', 'check-config', 'errors', 'index', 'replay-store', 'types', 'validate'];
-const INTERNAL = ['base64', 'canonicalize', 'certificates', 'config', 'crypto-backend', 'datetime', 'decode', 'dom', 'email', 'parse', 'profile', 'protocol-checks', 'signature'];
+const DECLARATIONS_AND_CJS = ['saml/authn-request', 'check-config', 'errors', 'index', 'saml/replay-store', 'types', 'saml/validate'];
+const INTERNAL = ['base64', 'xml/canonicalize', 'certificates', 'config', 'crypto-backend', 'saml/datetime', 'saml/decode', 'xml/dom', 'saml/email', 'xml/parse', 'saml/profile', 'saml/response-checks', 'xml/dsig'];
 const EXPECTED = [
   'LICENSE',
   'README.md',
@@ -24,9 +24,9 @@ const EXPECTED = [
   'dist/node/crypto-backend.d.ts',
   'dist/browser/index.js',
   'dist/browser/index.d.ts',
-  'dist/browser/validate.js',
-  'dist/browser/authn-request.js',
-  'dist/browser/replay-store.js',
+  'dist/browser/saml/validate.js',
+  'dist/browser/saml/authn-request.js',
+  'dist/browser/saml/replay-store.js',
   'dist/browser/check-config.js',
   'dist/browser/errors.js',
   'dist/browser/THIRD-PARTY-LICENSES.txt',

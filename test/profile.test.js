@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryReplayStore, validateResponse } from '../dist/index.js';
-import { readProfile, PROFILE_ATTRIBUTES } from '../dist/profile.js';
+import { readProfile, PROFILE_ATTRIBUTES } from '../dist/saml/profile.js';
 import { CLAIM_NAMESPACES, DEFAULT_ATTRIBUTES, NAMEID_FORMAT, TEST_IDPS, TEST_SP, buildResponse, generateTestCredentials, signResponse, toPostBody } from '../dist/node/test-idp.js';
 
 const now = new Date('2026-11-22T10:00:00Z');

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_XML_LIMITS, parseResponse } from '../dist/parse.js';
+import { DEFAULT_XML_LIMITS, parseResponse } from '../dist/xml/parse.js';
 import { SamlError, validateResponse } from '../dist/index.js';
 import { buildFixture } from '../bench/fixtures.js';
 import { OWN_VECTORS, readVectors, realVectors } from './vector-files.js';

@@ -623,7 +623,7 @@ export interface SignElementOptions extends SignatureOptions {
 
 const parser = () =>
   new DOMParser({
-    // XML 1.0 line ends only, as the library parses (src/parse.ts) and as libxml2 does.
+    // XML 1.0 line ends only, as the library parses (src/xml/parse.ts) and as libxml2 does.
     normalizeLineEndings: (text: string) => text.replace(/\r\n?/g, '\n'),
     onError(level, message) {
       throw new Error(`test-idp could not parse its own XML (${level}): ${message}`);

@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
-import { parseResponse } from '../../dist/parse.js';
+import { parseResponse } from '../../dist/xml/parse.js';
 import { OWN_VECTORS, ROOT, readVectors, realVectors } from '../vector-files.js';
 import { childAssertion, vectorXml } from './vector-xml.js';
 

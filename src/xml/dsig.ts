@@ -7,11 +7,11 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { digestText, verifyRsaText } from '#crypto-backend';
-import { decodeBase64 } from './base64.js';
+import { decodeBase64 } from '../base64.js';
 import { C14N, canonicalize, type C14nMethod, type CanonicalText, type SubtreeReuse } from './canonicalize.js';
-import type { HashName, VerificationKey } from './certificates.js';
+import type { HashName, VerificationKey } from '../certificates.js';
 import { NS, attr, childElements, textOf } from './dom.js';
-import { SamlError, show } from './errors.js';
+import { SamlError, show } from '../errors.js';
 
 const ALG = {
   enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',

@@ -20,7 +20,7 @@
  */
 import type { Attr, Element, Node } from '@xmldom/xmldom';
 import { isElement } from './dom.js';
-import { SamlError } from './errors.js';
+import { SamlError } from '../errors.js';
 
 export const C14N = {
   exc: 'http://www.w3.org/2001/10/xml-exc-c14n#',

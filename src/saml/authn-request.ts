@@ -6,9 +6,9 @@
 import escapeHtml from 'escape-html';
 import { XMLBuilder } from 'fast-xml-parser';
 import { deflateSync } from 'fflate';
-import { encodeBase64 } from './base64.js';
-import { resolveConfig } from './config.js';
-import { SamlError, idpHint, show } from './errors.js';
+import { encodeBase64 } from '../base64.js';
+import { resolveConfig } from '../config.js';
+import { SamlError, idpHint, show } from '../errors.js';
 import type {
   AuthnRequestOptions,
   AuthnRequestResult,
@@ -17,7 +17,7 @@ import type {
   RedirectAuthnRequestOptions,
   RedirectAuthnRequestResult,
   SamlConfig,
-} from './types.js';
+} from '../types.js';
 
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';

@@ -3,7 +3,7 @@
  * namespace and local name (never a document-wide XPath), and whole-text reading.
  */
 import type { Element, Node } from '@xmldom/xmldom';
-import { SamlError, show } from './errors.js';
+import { SamlError, show } from '../errors.js';
 
 export const NS = {
   protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',

@@ -7,8 +7,8 @@
  */
 import { DOMParser, ParseError, type Document, type Element } from '@xmldom/xmldom';
 import { NS, isElement } from './dom.js';
-import { SamlError, show } from './errors.js';
-import type { XmlLimits } from './types.js';
+import { SamlError, show } from '../errors.js';
+import type { XmlLimits } from '../types.js';
 
 export interface ParsedResponse {
   document: Document;

@@ -5,19 +5,19 @@
  * read from those same elements.
  */
 import type { Element } from '@xmldom/xmldom';
-import type { ResolvedConfig } from './config.js';
-import { NS, attr, children, optionalChild, requiredChild, textOf } from './dom.js';
+import type { ResolvedConfig } from '../config.js';
+import { NS, attr, children, optionalChild, requiredChild, textOf } from '../xml/dom.js';
 import { parseDateTime } from './datetime.js';
 import { isEmail } from './email.js';
 import { PROFILE_ATTRIBUTES, readProfile } from './profile.js';
-import { SamlError, idpHint, show } from './errors.js';
-import type { SamlAssertion } from './types.js';
+import { SamlError, idpHint, show } from '../errors.js';
+import type { SamlAssertion } from '../types.js';
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 const EMAIL_FORMATS = new Set(['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', 'urn:oasis:names:tc:SAML:2.0:nameid-format:emailAddress']);
-// The email attributes are the profile's (src/profile.ts): one list, lower-cased for lookup.
+// The email attributes are the profile's (src/saml/profile.ts): one list, lower-cased for lookup.
 const EMAIL_ATTRIBUTES = PROFILE_ATTRIBUTES.email.map((name) => name.toLowerCase());
 
 /**

@@ -4,8 +4,8 @@
  * as new ones arrive, and when the store is full of live keys the one closest to expiry goes first
  * (the smallest replay window given up). Multi-process deployments need a shared store (Redis...).
  */
-import { SamlError } from './errors.js';
-import type { ReplayStore } from './types.js';
+import { SamlError } from '../errors.js';
+import type { ReplayStore } from '../types.js';
 
 export function createMemoryReplayStore(options: { maxEntries?: number } = {}): ReplayStore {
   const maxEntries = options.maxEntries ?? 100_000;

@@ -3,9 +3,9 @@
  * any URL or base64 decoding, strict base64 before UTF-8, UTF-8 before XML, and the DTD ban before
  * the parser ever sees the text (XXE, billion laughs).
  */
-import { decodeBase64 } from './base64.js';
-import { SamlError, show } from './errors.js';
-import type { ResponseBody } from './types.js';
+import { decodeBase64 } from '../base64.js';
+import { SamlError, show } from '../errors.js';
+import type { ResponseBody } from '../types.js';
 
 export interface DecodedBody {
   xml: string;

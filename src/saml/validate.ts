@@ -4,15 +4,15 @@
  * replay. Values flow one way; nothing reaches back to the raw text once the DOM exists.
  */
 import type { Element } from '@xmldom/xmldom';
-import { createSubtreeReuse } from './canonicalize.js';
-import { loadVerificationKeys, type VerificationKey } from './certificates.js';
-import { resolveConfig, type ResolvedConfig } from './config.js';
+import { createSubtreeReuse } from '../xml/canonicalize.js';
+import { loadVerificationKeys, type VerificationKey } from '../certificates.js';
+import { resolveConfig, type ResolvedConfig } from '../config.js';
 import { checkRelayState, decodeBody } from './decode.js';
-import { SamlError, hintForIdp, idpHint, idpKindOf, show, type IdpKind } from './errors.js';
-import { parseResponse, type ParsedResponse } from './parse.js';
-import { checkResponse, checkStatus } from './protocol-checks.js';
-import { verifySignature } from './signature.js';
-import type { ResponseBody, SamlAssertion, SamlConfig, ValidateOptions } from './types.js';
+import { SamlError, hintForIdp, idpHint, idpKindOf, show, type IdpKind } from '../errors.js';
+import { parseResponse, type ParsedResponse } from '../xml/parse.js';
+import { checkResponse, checkStatus } from './response-checks.js';
+import { verifySignature } from '../xml/dsig.js';
+import type { ResponseBody, SamlAssertion, SamlConfig, ValidateOptions } from '../types.js';
 
 export async function validateResponse(config: SamlConfig, body: ResponseBody, options: ValidateOptions = {}): Promise<SamlAssertion> {
   // Which IdP this is, once known (from idp.entityId, else the document's Issuer), so a hint names

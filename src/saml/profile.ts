@@ -6,7 +6,7 @@
  * carries it. It reads only the attributes of the Assertion whose signature was verified.
  */
 import { isEmail } from './email.js';
-import type { SamlProfile } from './types.js';
+import type { SamlProfile } from '../types.js';
 
 const XMLSOAP = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/';
 const MS_IDENTITY = 'http://schemas.microsoft.com/identity/claims/';
