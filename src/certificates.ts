@@ -7,7 +7,7 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { importRsaPublicKey, type HashName, type RsaPublicKey } from '#crypto-backend';
-import { decodeBase64 } from './base64.js';
+import { decodeBase64, encodeBase64 } from './base64.js';
 import { SamlError, idpHint } from './errors.js';
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
@@ -32,14 +32,14 @@ const MAX_CACHED = 256;
 const byPem = new Map<string, Promise<VerificationKey>>();
 
 /** Parse and check the configured certificates; cached by their text, so any config object benefits. */
-export function loadVerificationKeys(pems: readonly string[], minRsaKeyBits: number): Promise<VerificationKey[]> {
+export function loadVerificationKeys(pems: readonly string[], minRsaKeyBits: number, field = 'idp.certificates'): Promise<VerificationKey[]> {
   return Promise.all(
     pems.map(async (pem, index) => {
-      const key = await cachedKey(pem, index);
+      const key = await cachedKey(pem, `${field}[${index}]`);
       if (key.modulusBits < minRsaKeyBits) {
         throw new SamlError(
           'CONFIG_INVALID',
-          `Invalid configuration: idp.certificates[${index}] (${key.subject}) has a ${key.modulusBits}-bit RSA key; at least ${minRsaKeyBits} bits are required.`,
+          `Invalid configuration: ${field}[${index}] (${key.subject}) has a ${key.modulusBits}-bit RSA key; at least ${minRsaKeyBits} bits are required.`,
           'Have the IdP issue a 2048-bit (or larger) signing certificate, or lower policy.minRsaKeyBits knowingly.',
         );
       }
@@ -48,10 +48,10 @@ export function loadVerificationKeys(pems: readonly string[], minRsaKeyBits: num
   );
 }
 
-function cachedKey(pem: string, index: number): Promise<VerificationKey> {
+function cachedKey(pem: string, name: string): Promise<VerificationKey> {
   let entry = byPem.get(pem);
   if (entry === undefined) {
-    entry = importCertificate(pem, index);
+    entry = importCertificate(pem, name);
     if (byPem.size >= MAX_CACHED) byPem.delete(byPem.keys().next().value as string);
     byPem.set(pem, entry);
     // A failed import is not cached: the next call reports the same error afresh.
@@ -60,17 +60,13 @@ function cachedKey(pem: string, index: number): Promise<VerificationKey> {
   return entry;
 }
 
-async function importCertificate(pem: string, index: number): Promise<VerificationKey> {
-  const der = pemToDer(pem, index);
-  let certificate: Certificate;
-  try {
-    certificate = AsnConvert.parse(der, Certificate);
-  } catch {
-    throw certificateError(index, 'is not a parsable X.509 certificate (the DER inside the PEM is damaged or truncated)');
-  }
+async function importCertificate(pem: string, name: string): Promise<VerificationKey> {
+  const parsed = certificateDer(pem);
+  if ('problem' in parsed) throw certificateError(name, parsed.problem);
+  const { der, certificate } = parsed;
   const spki = certificate.tbsCertificate.subjectPublicKeyInfo;
   if (spki.algorithm.algorithm !== RSA_ENCRYPTION) {
-    throw certificateError(index, `has a key of algorithm ${spki.algorithm.algorithm}; only RSA signing certificates are supported`);
+    throw certificateError(name, `has a key of algorithm ${spki.algorithm.algorithm}; only RSA signing certificates are supported`);
   }
   const spkiDer = AsnConvert.serialize(spki);
   const subject = distinguishedName(certificate.tbsCertificate.subject);
@@ -92,7 +88,7 @@ async function importCertificate(pem: string, index: number): Promise<Verificati
   try {
     probe = await key('SHA-256');
   } catch {
-    throw certificateError(index, 'has an RSA public key that cannot be imported');
+    throw certificateError(name, 'has an RSA public key that cannot be imported');
   }
   return {
     subject: subject || '(no subject)',
@@ -119,29 +115,105 @@ const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
-function pemToDer(pem: string, index: number): Uint8Array {
-  const text = pem.trim();
-  let body = text;
-  if (text.startsWith('-----BEGIN')) {
-    const blocks = text.split('-----BEGIN').length - 1;
-    if (blocks > 1) throw certificateError(index, `holds ${blocks} PEM blocks; put one certificate per entry (an array of PEMs for a rollover)`);
-    const match = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----$/.exec(text);
-    if (match === null) throw certificateError(index, 'is not one well-formed PEM block (BEGIN and END lines must match, with one certificate per entry)');
-    if (match[1] !== 'CERTIFICATE') {
-      const what = (match[1] as string).includes('PRIVATE') ? 'a private key (never share it; paste the certificate instead)' : `a PEM "${match[1]}" block`;
-      throw certificateError(index, `is ${what}; expected "-----BEGIN CERTIFICATE-----"`);
+/**
+ * What an admin pastes (or an IdP's metadata holds) → the certificate's DER, or the mistake named.
+ * Accepted: one PEM block (CRLF, indentation, trailing spaces, text before or after it), the base64
+ * body alone (Entra ID's "Certificate (Base64)"), or DER bytes (Entra ID's "Certificate (Raw)").
+ * Refused with what it is instead: several certificates, a private key, a CSR, a public key, a
+ * truncated block or DER, anything that is not one X.509 certificate.
+ */
+export function certificateDer(input: string | Uint8Array): { der: Uint8Array<ArrayBuffer>; certificate: Certificate } | { problem: string } {
+  let der: Uint8Array<ArrayBuffer> | null;
+  if (input instanceof Uint8Array) {
+    // DER starts with a SEQUENCE tag; anything else is taken for a PEM or base64 file read as bytes.
+    if (input[0] === 0x30) der = new Uint8Array(input);
+    else {
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+      } catch {
+        return { problem: 'is neither DER (a certificate file starts with byte 0x30) nor PEM text' };
+      }
+      return certificateDer(text);
     }
-    body = match[2] as string;
+  } else if (typeof input === 'string') {
+    const text = input.replace(/^\uFEFF/, '').trim();
+    if (text === '') return { problem: 'is empty' };
+    let body = text;
+    if (text.includes('-----BEGIN')) {
+      const labels = [...text.matchAll(/-----BEGIN ([^-\r\n]*)-----/g)].map((m) => m[1] as string);
+      const unwanted = labels.find((label) => label !== 'CERTIFICATE' && label !== 'X509 CERTIFICATE');
+      if (unwanted !== undefined) return { problem: `is ${labelName(unwanted)}; expected "-----BEGIN CERTIFICATE-----"` };
+      if (labels.length > 1) {
+        return { problem: `holds ${labels.length} certificates; one is expected here (idp.certificates takes an array of PEM certificates, one per entry, for a rollover)` };
+      }
+      const match = /-----BEGIN (X509 )?CERTIFICATE-----([\s\S]*?)-----END (X509 )?CERTIFICATE-----/.exec(text);
+      if (match === null) return { problem: 'is a truncated PEM block: "-----BEGIN CERTIFICATE-----" has no matching "-----END CERTIFICATE-----" line' };
+      body = match[2] as string;
+    } else if (text.includes('-----END')) {
+      return { problem: 'is a truncated PEM block: it has an END line but no "-----BEGIN CERTIFICATE-----"' };
+    }
+    der = decodeBase64(body);
+    if (der === null) return { problem: 'is not a certificate: its body is not valid base64 (a character is missing, extra or mistyped)' };
+  } else {
+    return { problem: `must be a PEM certificate (string) or DER bytes (Uint8Array); got ${input === null ? 'null' : typeof input}` };
   }
-  const der = decodeBase64(body);
-  if (der === null) throw certificateError(index, 'is not a PEM certificate: its body is not valid base64');
-  return der;
+  const declared = derLength(der);
+  if (declared !== null && declared > der.length) return { problem: `is truncated: its DER declares ${declared} bytes and ${der.length} came` };
+  try {
+    const certificate = AsnConvert.parse(der, Certificate);
+    if (declared !== der.length) return { problem: `has ${der.length - (declared ?? 0)} bytes after the certificate` };
+    return { der, certificate };
+  } catch {
+    return { problem: 'is not a parsable X.509 certificate (the DER is damaged, or is another kind of object, such as a key)' };
+  }
 }
 
-function certificateError(index: number, problem: string): SamlError {
+/** The total length a DER SEQUENCE header declares, or null when there is no readable header. */
+function derLength(der: Uint8Array): number | null {
+  if (der.length < 2 || der[0] !== 0x30) return null;
+  const first = der[1] as number;
+  if (first < 0x80) return 2 + first;
+  const count = first & 0x7f;
+  if (count === 0 || count > 4 || der.length < 2 + count) return null;
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + (der[2 + i] as number);
+  return 2 + count + length;
+}
+
+function labelName(label: string): string {
+  if (label.includes('PRIVATE KEY')) return 'a private key (never share it: paste the certificate instead)';
+  if (label.includes('CERTIFICATE REQUEST')) return 'a certificate signing request (CSR), not the certificate the IdP signs with';
+  if (label.includes('PUBLIC KEY')) return 'a bare public key; the certificate that holds it is expected';
+  return `a PEM "${label}" block`;
+}
+
+/** PEM of a DER certificate: 64-character lines (RFC 7468). */
+export function derToPem(der: Uint8Array): string {
+  const body = encodeBase64(der).replace(/.{64}/g, '$&\n').replace(/\n$/, '');
+  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * What an admin pastes → one PEM certificate, as `idp.certificates` takes it: a PEM block in any
+ * wrapping, the base64 body alone, or DER bytes. Throws CONFIG_INVALID naming the mistake.
+ */
+export function normalizeCertificate(input: string | Uint8Array): string {
+  const result = certificateDer(input);
+  if ('problem' in result) {
+    throw new SamlError(
+      'CONFIG_INVALID',
+      `The certificate ${result.problem}.`,
+      idpHint('Paste the IdP signing certificate in PEM form', '"X.509 Certificate"', '"Certificate (Base64)"', '.'),
+    );
+  }
+  return derToPem(result.der);
+}
+
+function certificateError(name: string, problem: string): SamlError {
   return new SamlError(
     'CONFIG_INVALID',
-    `Invalid configuration: idp.certificates[${index}] ${problem}.`,
+    `Invalid configuration: ${name} ${problem}.`,
     idpHint('Paste the IdP signing certificate in PEM form', '"X.509 Certificate"', '"Certificate (Base64)"', '.'),
   );
 }

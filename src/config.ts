@@ -163,7 +163,7 @@ function xmlLimits(value: unknown): XmlLimits {
   return Object.freeze(limits);
 }
 
-function onlyKnownKeys(value: Record<string, unknown>, name: string, known: readonly string[]): Record<string, unknown> {
+export function onlyKnownKeys(value: Record<string, unknown>, name: string, known: readonly string[]): Record<string, unknown> {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const nearest = nearestKey(key, known);
@@ -250,12 +250,12 @@ function count(value: unknown, name: string, fallback: number, min: number): num
   return value;
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (typeof value === 'string') return show(value);
   if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return String(value);
   return Array.isArray(value) ? `an array of ${value.length}` : typeof value;
 }
 
-function configError(expected: string, value: unknown): SamlError {
+export function configError(expected: string, value: unknown): SamlError {
   return new SamlError('CONFIG_INVALID', `Invalid configuration: ${expected}; got ${describe(value)}.`);
 }

@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'ENCRYPTED_ASSERTION_UNSUPPORTED',
   'CONFIG_INVALID',
   'REPLAY_STORE_FAILED',
+  'METADATA_INVALID',
+  'METADATA_EXPIRED',
 ] as const;
 
 export type SamlErrorCode = (typeof ERROR_CODES)[number];

@@ -3,6 +3,8 @@ export { validateResponse } from './saml/validate.js';
 export { createAuthnRequest } from './saml/authn-request.js';
 export { createMemoryReplayStore } from './saml/replay-store.js';
 export { checkConfig, type CheckConfigResult, type CertificateInfo, type ConfigWarning, type ConfigWarningCode } from './check-config.js';
+export { parseIdpMetadata, idpConfigFromMetadata } from './saml/metadata.js';
+export { normalizeCertificate } from './certificates.js';
 export { SamlError, ERROR_CODES, type SamlErrorCode } from './errors.js';
 export type {
   SamlConfig,
@@ -19,4 +21,6 @@ export type {
   RedirectAuthnRequestResult,
   PostAuthnRequestOptions,
   PostAuthnRequestResult,
+  ParseIdpMetadataOptions,
+  IdpMetadata,
 } from './types.js';

@@ -146,3 +146,41 @@ export interface PostAuthnRequestResult {
 
 /** Either result; `redirectUrl !== undefined` (or `form !== undefined`) tells which. */
 export type AuthnRequestResult = RedirectAuthnRequestResult | PostAuthnRequestResult;
+
+/** Options of parseIdpMetadata. */
+export interface ParseIdpMetadataOptions {
+  /** The IdP to read; required when the document (an EntitiesDescriptor) holds several IdP entities. */
+  entityId?: string;
+  /** validUntil is judged at this instant. Default: now. */
+  now?: Date;
+  /**
+   * PEM (or any form normalizeCertificate takes): when given, the document's own signature (on its
+   * root) is required and verified with these certificates only.
+   */
+  signingCertificates?: string | string[];
+  /** Accept RSA-SHA1 / SHA-1 metadata signatures (federation aggregates). Default false. */
+  allowSha1?: boolean;
+  /** Default 10 MiB (UTF-8 bytes), checked before parsing. */
+  maxBytes?: number;
+}
+
+/** What an IdP's metadata says, read from its one IDPSSODescriptor for SAML 2.0. */
+export interface IdpMetadata {
+  entityId: string;
+  /** SingleSignOnService Location per binding (the first of each, in document order). */
+  sso: { redirect?: string; post?: string };
+  /** SingleLogoutService, when published. */
+  slo: { redirect?: string; post?: string };
+  /** PEM, every KeyDescriptor use="signing" or without use, in document order. */
+  signingCertificates: string[];
+  /** PEM, every KeyDescriptor use="encryption" or without use, in document order. */
+  encryptionCertificates: string[];
+  nameIdFormats: string[];
+  wantAuthnRequestsSigned: boolean;
+  /** The earliest validUntil of the document, the entity and its IDPSSODescriptor; null when none. */
+  validUntil: Date | null;
+  /** true only when the document's signature was verified with options.signingCertificates. */
+  signed: boolean;
+  /** What is accepted but weak, in words: an endpoint over plain http://. */
+  warnings: string[];
+}

@@ -93,7 +93,7 @@ function checkSize(bytes: number, maxBytes: number): void {
 }
 
 /** The UTF-8 size of `text`, or some size above `stopAbove`. */
-function byteLength(text: string, stopAbove: number): number {
+export function byteLength(text: string, stopAbove: number): number {
   // UTF-16 length is a lower bound of the UTF-8 size, and exact for ASCII (every base64 or
   // URL-encoded body); count exactly only when other characters might still fit.
   if (text.length > stopAbove || ASCII.test(text)) return text.length;
@@ -135,15 +135,23 @@ function bytesToXml(bytes: Uint8Array): string {
   } catch {
     throw new SamlError('INVALID_INPUT', 'SAMLResponse is not valid UTF-8; only UTF-8 XML is accepted.');
   }
+  return checkXmlText(xml, 'INVALID_INPUT', 'INVALID_XML');
+}
+
+/**
+ * The rules every XML text meets before the parser sees it, Responses and metadata alike: UTF-8
+ * only, no DOCTYPE or entity declaration, no control character XML 1.0 forbids.
+ */
+export function checkXmlText(xml: string, inputCode: 'INVALID_INPUT' | 'METADATA_INVALID', xmlCode: 'INVALID_XML' | 'METADATA_INVALID'): string {
   const declaration = ENCODING_DECLARATION.exec(xml);
   if (declaration && (declaration[2] as string).toLowerCase() !== 'utf-8') {
-    throw new SamlError('INVALID_INPUT', `Expected an XML encoding declaration of UTF-8; got ${JSON.stringify(declaration[2])}.`);
+    throw new SamlError(inputCode, `Expected an XML encoding declaration of UTF-8; got ${JSON.stringify(declaration[2])}.`);
   }
   if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY')) {
-    throw new SamlError('INVALID_XML', 'The XML contains a DOCTYPE or entity declaration; SAML messages never do (XXE and entity-expansion attacks), so it is refused before parsing.');
+    throw new SamlError(xmlCode, 'The XML contains a DOCTYPE or entity declaration; SAML messages never do (XXE and entity-expansion attacks), so it is refused before parsing.');
   }
   if (INVALID_XML_CHAR.test(xml)) {
-    throw new SamlError('INVALID_XML', 'The XML contains a control character that XML 1.0 does not allow.');
+    throw new SamlError(xmlCode, 'The XML contains a control character that XML 1.0 does not allow.');
   }
   return xml;
 }

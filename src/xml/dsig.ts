@@ -51,6 +51,11 @@ export async function verifySignature(
   reuse: SubtreeReuse | null,
   /** The validation instant, for naming an expired configured certificate. */
   now: number,
+  /**
+   * Metadata only: `Reference URI=""` (the whole document) is accepted for a Signature on the
+   * document's root element, where it means that element (comments aside) and nothing else.
+   */
+  allowWholeDocument = false,
 ): Promise<VerifiedSignature> {
   const what = signed.localName ?? signed.nodeName;
   if (signature.parentNode !== signed) throw invalid(what, 'the Signature is not a direct child of the element it signs');
@@ -77,14 +82,17 @@ export async function verifySignature(
   // The Reference must name the signed element itself, by its (document-unique) ID.
   const id = attr(signed, 'ID');
   const uri = attr(reference, 'URI');
-  if (!id || uri !== `#${id}`) {
-    throw invalid(what, `expected the Reference URI ${show(`#${id ?? ''}`)} (the signed element's ID); got ${show(uri)}`);
+  const isRoot = signed.ownerDocument?.documentElement === signed;
+  const wholeDocument = allowWholeDocument && uri === '' && isRoot;
+  if (!wholeDocument && (!id || uri !== `#${id}`)) {
+    const expected = `${id ? show(`#${id}`) : 'a "#" and the ID'} (the signed element's ID)${allowWholeDocument && isRoot ? ' or "" (the whole document)' : ''}`;
+    throw invalid(what, `expected the Reference URI ${expected}; got ${show(uri)}`);
   }
   const [transforms, digestMethodElement, digestValueElement, ...more] = childElements(reference);
   if (!isDs(transforms, 'Transforms') || !isDs(digestMethodElement, 'DigestMethod') || !isDs(digestValueElement, 'DigestValue') || more.length > 0) {
     throw invalid(what, 'expected Transforms, DigestMethod and DigestValue in the Reference');
   }
-  const referenceC14n = transformChain(transforms, what);
+  const referenceC14n = transformChain(transforms, what, wholeDocument);
   const digestMethod = algorithm(digestMethodElement);
   const digestHash = DIGEST_METHODS[digestMethod];
   if (digestHash === undefined || (digestHash === 'SHA-1' && !allowSha1)) {
@@ -146,8 +154,11 @@ function canonicalizationMethod(element: Element, what: string): C14nMethod {
 /**
  * Exactly enveloped-signature then one canonicalization without comments. A lone
  * enveloped-signature is also exact: XML-DSig then canonicalizes with inclusive C14N 1.0.
+ * After `URI=""` (metadata only), a WithComments canonicalization is accepted as the same method:
+ * that reference's node-set has no comments (XML-DSig 4.4.3.3), so WithComments renders none
+ * (federation aggregates, e.g. SWAMID's, are signed so).
  */
-function transformChain(transforms: Element, what: string): C14nMethod {
+function transformChain(transforms: Element, what: string, wholeDocument: boolean): C14nMethod {
   const list = childElements(transforms);
   const uris = list.map(algorithm);
   const [enveloped, c14n, ...more] = list;
@@ -157,7 +168,8 @@ function transformChain(transforms: Element, what: string): C14nMethod {
   if (!parameterless(enveloped)) throw notAllowed(what, 'transform', 'enveloped-signature with parameters', 'no parameters');
   if (c14n === undefined) return { algorithm: ALG.inclusive, prefixes: [] };
   // XSLT, XPath filters, WithComments canonicalizations and unknown URIs are all refused here.
-  const uri = uris[1] as string;
+  const given = uris[1] as string;
+  const uri = !wholeDocument ? given : given === `${ALG.exc}WithComments` ? ALG.exc : given === `${ALG.inclusive}#WithComments` ? ALG.inclusive : given;
   if (uri !== ALG.exc && uri !== ALG.inclusive) {
     throw notAllowed(what, 'transform', uri, 'enveloped-signature and exclusive or inclusive C14N 1.0');
   }

@@ -37,6 +37,16 @@ export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
 
 const ID_ATTRIBUTES = ['ID', 'Id', 'id', 'AssertionID', 'ResponseID'];
 
+/** What a document is, for its errors: the name messages use, their code, and where its limits are set. */
+export interface XmlSource {
+  name: string;
+  code: 'INVALID_XML' | 'METADATA_INVALID';
+  /** The setting that holds the limits, named in a limit's message, or null when it is fixed. */
+  limitsSetting: string | null;
+}
+
+const RESPONSE: XmlSource = { name: 'SAMLResponse', code: 'INVALID_XML', limitsSetting: 'policy.xmlLimits' };
+
 /** What xmldom's SAX reader hands its DOM builder (lib/sax.js, lib/dom-parser.js of 0.9.x). */
 interface SaxAttributes {
   length: number;
@@ -61,9 +71,11 @@ const XmldomHandler = (new DOMParser() as unknown as { domHandler: DomHandlerCla
 
 /** The limits of the parse under way (parsing is synchronous, so there is one at a time). */
 let activeLimits: XmlLimits = DEFAULT_XML_LIMITS;
+let activeSource: XmlSource = RESPONSE;
 
 class LimitedHandler extends XmldomHandler {
   readonly limits = activeLimits;
+  readonly source = activeSource;
   depth = 0;
   elements = 0;
   namespaceDeclarations = 0;
@@ -81,28 +93,28 @@ class LimitedHandler extends XmldomHandler {
     const declarations = this.pendingDeclarations;
     this.pendingDeclarations = 0;
     this.namespaceDeclarations += declarations;
-    if (++this.depth > limits.maxDepth) throw limitError(`nests elements ${this.depth} deep`, 'maxDepth', limits);
-    if (++this.elements > limits.maxElements) throw limitError(`has at least ${this.elements} elements`, 'maxElements', limits);
+    if (++this.depth > limits.maxDepth) throw limitError(`nests elements ${this.depth} deep`, 'maxDepth', limits, this.source);
+    if (++this.elements > limits.maxElements) throw limitError(`has at least ${this.elements} elements`, 'maxElements', limits, this.source);
     if (attributes.length - declarations > limits.maxAttributesPerElement) {
-      throw limitError(`has an element ${show(qName)} with ${attributes.length - declarations} attributes`, 'maxAttributesPerElement', limits);
+      throw limitError(`has an element ${show(qName)} with ${attributes.length - declarations} attributes`, 'maxAttributesPerElement', limits, this.source);
     }
     if (declarations > limits.maxNamespaceDeclarationsPerElement) {
-      throw limitError(`has an element ${show(qName)} with ${declarations} namespace declarations`, 'maxNamespaceDeclarationsPerElement', limits);
+      throw limitError(`has an element ${show(qName)} with ${declarations} namespace declarations`, 'maxNamespaceDeclarationsPerElement', limits, this.source);
     }
     if (this.namespaceDeclarations > limits.maxNamespaceDeclarations) {
-      throw limitError(`has at least ${this.namespaceDeclarations} namespace declarations`, 'maxNamespaceDeclarations', limits);
+      throw limitError(`has at least ${this.namespaceDeclarations} namespace declarations`, 'maxNamespaceDeclarations', limits, this.source);
     }
     super.startElement(namespaceURI, localName, qName, attributes);
   }
 
   override comment(chars: string, start: number, length: number): void {
-    if (++this.comments > this.limits.maxComments) throw limitError(`has at least ${this.comments} comments`, 'maxComments', this.limits);
+    if (++this.comments > this.limits.maxComments) throw limitError(`has at least ${this.comments} comments`, 'maxComments', this.limits, this.source);
     super.comment(chars, start, length);
   }
 
   /** The XML declaration is the one processing instruction allowed (xmldom refuses it anywhere but first). */
   override processingInstruction(target: string, data: string): void {
-    if (target !== 'xml') throw new ParseError('', undefined, processingInstruction(target));
+    if (target !== 'xml') throw new ParseError('', undefined, processingInstruction(target, this.source));
     super.processingInstruction(target, data);
   }
 
@@ -116,17 +128,20 @@ class LimitedHandler extends XmldomHandler {
  * Thrown as xmldom's own ParseError, which its reader passes through unchanged (any other error
  * thrown by the DOM builder is reported as a recoverable one); parseResponse unwraps the SamlError.
  */
-function limitError(what: string, key: keyof XmlLimits, limits: XmlLimits): ParseError {
+function limitError(what: string, key: keyof XmlLimits, limits: XmlLimits, source: XmlSource): ParseError {
+  const setting = source.limitsSetting;
   const error = new SamlError(
-    'INVALID_XML',
-    `The XML ${what}; the limit is ${limits[key]} (policy.xmlLimits.${key}).`,
-    `Raise policy.xmlLimits.${key} only if a real IdP sends such documents.`,
+    source.code,
+    `The ${setting === null ? source.name : 'XML'} ${what}; the limit is ${limits[key]} (${setting === null ? `${key}, fixed` : `${setting}.${key}`}).`,
+    setting === null ? undefined : `Raise ${setting}.${key} only if a real IdP sends such documents.`,
   );
   return new ParseError(error.message, undefined, error);
 }
 
-export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): ParsedResponse {
+/** Parse `xml` as one document of `source`'s kind: its root element, and nothing but comments around it. */
+export function parseXml(xml: string, limits: XmlLimits, source: XmlSource): { document: Document; root: Element } {
   let document: Document;
+  activeSource = source;
   activeLimits = limits;
   try {
     document = new DOMParser({
@@ -143,12 +158,16 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
     }).parseFromString(xml, 'text/xml');
   } catch (error) {
     if (error instanceof ParseError && error.cause instanceof SamlError) throw error.cause;
-    throw new SamlError('INVALID_XML', `The SAMLResponse is not well-formed XML: ${reason(error)}.`);
+    throw new SamlError(source.code, `The ${source.name} is not well-formed XML: ${reason(error)}.`);
   } finally {
     activeLimits = DEFAULT_XML_LIMITS;
+    activeSource = RESPONSE;
   }
+  return { document, root: rootElement(document, source) };
+}
 
-  const response = rootElement(document);
+export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): ParsedResponse {
+  const { document, root: response } = parseXml(xml, limits, RESPONSE);
   if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol) {
     throw new SamlError(
       'INVALID_XML',
@@ -157,17 +176,26 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
   }
 
   const parsed: ParsedResponse = { document, response, signatures: [], assertions: [], encryptedAssertions: [] };
+  walkWithUniqueIds(response, 'SIGNATURE_INVALID', (element) => recordElement(element, parsed));
+  return parsed;
+}
+
+/**
+ * Visits every element under `root` (itself included) in document order, and refuses an ID that
+ * appears twice, so that a signature reference can name only one element.
+ */
+export function walkWithUniqueIds(root: Element, code: 'SIGNATURE_INVALID' | 'METADATA_INVALID', visit: (element: Element) => void): void {
   const ids = new Set<string>();
   // Iterative pre-order walk: deep nesting cannot overflow the stack.
-  const stack: Element[] = [response];
+  const stack: Element[] = [root];
   while (stack.length > 0) {
     const element = stack.pop() as Element;
-    recordElement(element, parsed);
+    visit(element);
     for (const name of ID_ATTRIBUTES) {
       const id = element.getAttributeNode(name);
       if (id === null) continue;
       if (ids.has(id.value)) {
-        throw new SamlError('SIGNATURE_INVALID', `The ID ${JSON.stringify(id.value)} appears on more than one element; a signature reference must name exactly one (signature wrapping).`);
+        throw new SamlError(code, `The ID ${JSON.stringify(id.value)} appears on more than one element; a signature reference must name exactly one (signature wrapping).`);
       }
       ids.add(id.value);
     }
@@ -175,7 +203,6 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
       if (isElement(n)) stack.push(n);
     }
   }
-  return parsed;
 }
 
 function recordElement(element: Element, parsed: ParsedResponse): void {
@@ -189,21 +216,21 @@ function recordElement(element: Element, parsed: ParsedResponse): void {
 }
 
 /** The document element, with nothing around it but the XML declaration, white space and comments. */
-function rootElement(document: Document): Element {
+function rootElement(document: Document, source: XmlSource): Element {
   let root: Element | null = null;
   for (let n = document.firstChild; n !== null; n = n.nextSibling) {
     if (isElement(n)) {
-      if (root !== null) throw new SamlError('INVALID_XML', 'The XML has more than one root element.');
+      if (root !== null) throw new SamlError(source.code, `The ${source.name} has more than one root element.`);
       root = n;
     } else if (n.nodeType === 7) {
-      if (n.nodeName !== 'xml' || n !== document.firstChild) throw processingInstruction(n.nodeName);
+      if (n.nodeName !== 'xml' || n !== document.firstChild) throw processingInstruction(n.nodeName, source);
     } else if (n.nodeType === 3) {
-      if (/\S/.test((n as unknown as { data: string }).data)) throw new SamlError('INVALID_XML', 'The XML has text outside its root element.');
+      if (/\S/.test((n as unknown as { data: string }).data)) throw new SamlError(source.code, `The ${source.name} has text outside its root element.`);
     } else if (n.nodeType !== 8) {
-      throw new SamlError('INVALID_XML', `The XML has an unexpected ${show(n.nodeName)} node outside its root element.`);
+      throw new SamlError(source.code, `The ${source.name} has an unexpected ${show(n.nodeName)} node outside its root element.`);
     }
   }
-  if (root === null) throw new SamlError('INVALID_XML', 'The XML has no root element.');
+  if (root === null) throw new SamlError(source.code, `The ${source.name} has no root element.`);
   return root;
 }
 
@@ -211,8 +238,8 @@ function xml10LineEnds(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
-function processingInstruction(target: string): SamlError {
-  return new SamlError('INVALID_XML', `The XML contains a processing instruction (target ${show(target)}); SAML responses carry none.`);
+function processingInstruction(target: string, source: XmlSource): SamlError {
+  return new SamlError(source.code, `The ${source.name} contains a processing instruction (target ${show(target)}); SAML documents carry none.`);
 }
 
 /** The parser's own words, which may quote the document: cut and escaped like any document text. */
