@@ -145,7 +145,7 @@ export function certificateDer(input: string | Uint8Array): { der: Uint8Array<Ar
       const unwanted = labels.find((label) => label !== 'CERTIFICATE' && label !== 'X509 CERTIFICATE');
       if (unwanted !== undefined) return { problem: `is ${labelName(unwanted)}; expected "-----BEGIN CERTIFICATE-----"` };
       if (labels.length > 1) {
-        return { problem: `holds ${labels.length} certificates; one is expected here (idp.certificates takes an array of PEM certificates, one per entry, for a rollover)` };
+        return { problem: `holds ${labels.length} certificates; put one certificate per entry (idp.certificates takes an array of PEM certificates, for a rollover)` };
       }
       const match = /-----BEGIN (X509 )?CERTIFICATE-----([\s\S]*?)-----END (X509 )?CERTIFICATE-----/.exec(text);
       if (match === null) return { problem: 'is a truncated PEM block: "-----BEGIN CERTIFICATE-----" has no matching "-----END CERTIFICATE-----" line' };
@@ -194,26 +194,9 @@ export function derToPem(der: Uint8Array): string {
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
 
-/**
- * What an admin pastes → one PEM certificate, as `idp.certificates` takes it: a PEM block in any
- * wrapping, the base64 body alone, or DER bytes. Throws CONFIG_INVALID naming the mistake.
- */
-export function normalizeCertificate(input: string | Uint8Array): string {
-  const result = certificateDer(input);
-  if ('problem' in result) {
-    throw new SamlError(
-      'CONFIG_INVALID',
-      `The certificate ${result.problem}.`,
-      idpHint('Paste the IdP signing certificate in PEM form', '"X.509 Certificate"', '"Certificate (Base64)"', '.'),
-    );
-  }
-  return derToPem(result.der);
-}
+/** The hint of every certificate mistake. */
+export const PASTE_CERTIFICATE = idpHint('Paste the IdP signing certificate in PEM form', '"X.509 Certificate"', '"Certificate (Base64)"', '.');
 
 function certificateError(name: string, problem: string): SamlError {
-  return new SamlError(
-    'CONFIG_INVALID',
-    `Invalid configuration: ${name} ${problem}.`,
-    idpHint('Paste the IdP signing certificate in PEM form', '"X.509 Certificate"', '"Certificate (Base64)"', '.'),
-  );
+  return new SamlError('CONFIG_INVALID', `Invalid configuration: ${name} ${problem}.`, PASTE_CERTIFICATE);
 }

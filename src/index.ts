@@ -4,7 +4,7 @@ export { createAuthnRequest } from './saml/authn-request.js';
 export { createMemoryReplayStore } from './saml/replay-store.js';
 export { checkConfig, type CheckConfigResult, type CertificateInfo, type ConfigWarning, type ConfigWarningCode } from './check-config.js';
 export { parseIdpMetadata, idpConfigFromMetadata } from './saml/metadata.js';
-export { normalizeCertificate } from './certificates.js';
+export { normalizeCertificate } from './pem.js';
 export { SamlError, ERROR_CODES, type SamlErrorCode } from './errors.js';
 export type {
   SamlConfig,

@@ -54,3 +54,38 @@ export function realVectors() {
   if (cached === null) console.log(NOT_RUN_LINE);
   return cached;
 }
+
+export const DEFAULT_REAL_METADATA = join(ROOT, '..', 'shared', 'metadata-real');
+export const METADATA_NOT_RUN_LINE = 'real IdP metadata: not run (../shared/metadata-real not found; set SAML_REAL_METADATA=DIR to run it)';
+let cachedMetadata;
+
+/**
+ * The real IdP metadata documents: { dir, documents: [{ name, xml, facts }] }, or null (one line
+ * printed) when ../shared/metadata-real is absent and SAML_REAL_METADATA is not set. A set
+ * variable naming a missing folder is an error, never a skip.
+ */
+export function realMetadata(env = process.env) {
+  if (cachedMetadata !== undefined) return cachedMetadata;
+  const chosen = env.SAML_REAL_METADATA;
+  let dir = null;
+  if (chosen !== undefined && chosen !== '') {
+    dir = resolve(chosen);
+    if (!existsSync(dir)) throw new Error(`SAML_REAL_METADATA=${chosen}: ${dir} does not exist`);
+  } else if (existsSync(DEFAULT_REAL_METADATA)) dir = DEFAULT_REAL_METADATA;
+  if (dir === null) {
+    console.log(METADATA_NOT_RUN_LINE);
+    cachedMetadata = null;
+    return null;
+  }
+  const documents = readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'facts.json')))
+    .sort()
+    .map((name) => ({
+      name,
+      // As bytes → UTF-8 text, the way an application reads a download: a BOM stays in the text.
+      xml: readFileSync(join(dir, name, 'metadata.xml'), 'utf8'),
+      facts: JSON.parse(readFileSync(join(dir, name, 'facts.json'), 'utf8')),
+    }));
+  cachedMetadata = { dir, documents };
+  return cachedMetadata;
+}

@@ -619,6 +619,10 @@ export interface SignElementOptions extends SignatureOptions {
   location?: { reference: string; action: 'append' | 'prepend' | 'before' | 'after' };
   /** IDs of further elements to reference from the same SignedInfo (no IdP does this; attack vectors do). */
   alsoReference?: string[];
+  /** The Reference's canonicalization transform when it differs from SignedInfo's. */
+  referenceCanonicalization?: string;
+  /** Sign the document's root with Reference URI="" (federation metadata does); `id` is then ignored. */
+  wholeDocument?: boolean;
 }
 
 const parser = () =>
@@ -656,7 +660,7 @@ export function byIdXPath(id: string, attribute = 'ID'): string {
  */
 export function signElement(xml: string, options: SignElementOptions): string {
   const doc = parseXml(xml);
-  const element = findById(doc, options.id, options.idAttribute);
+  const element = options.wholeDocument ? doc.documentElement : findById(doc, options.id, options.idAttribute);
   if (element === null) throw new Error(`no element with ${options.idAttribute ?? 'ID'}="${options.id}" to sign`);
   const style = options.style ?? (doc.documentElement?.prefix === 'saml2p' ? 'okta' : 'azure');
   const canonicalization = options.canonicalization ?? ALG.excC14n;
@@ -677,7 +681,10 @@ export function signElement(xml: string, options: SignElementOptions): string {
       return `<${ds}X509Data><${ds}X509Certificate>${text}</${ds}X509Certificate></${ds}X509Data>`;
     },
   });
-  for (const id of [options.id, ...(options.alsoReference ?? [])]) {
+  if (options.wholeDocument) {
+    sig.addReference({ xpath: '/*', isEmptyUri: true, transforms: [ALG.envelopedSignature, options.referenceCanonicalization ?? canonicalization], digestAlgorithm: options.digestAlgorithm ?? ALG.sha256, inclusiveNamespacesPrefixList: prefixList });
+  }
+  for (const id of options.wholeDocument ? [] : [options.id, ...(options.alsoReference ?? [])]) {
     sig.addReference({
       xpath: byIdXPath(id, options.idAttribute),
       transforms: [ALG.envelopedSignature, canonicalization],

@@ -188,8 +188,8 @@ function chooseEntity(root: Element, wanted: string | null): Candidate {
       'This is not an IdP\'s SAML 2.0 metadata (an SP\'s metadata holds an SPSSODescriptor instead): download the IdP metadata of the application.',
     );
   }
-  if (found.length > 1) {
-    throw invalid(`${found.length} IdP entities have the entityID ${show(found[0]?.entityId ?? '')}; an entity ID must name one entity (signature wrapping?)`);
+  if (found.length > 1 && found.every((c) => c.entityId === (found[0] as Candidate).entityId)) {
+    throw invalid(`${found.length} IdP entities have the entityID ${show((found[0] as Candidate).entityId)}; an entity ID must name one entity (signature wrapping?)`);
   }
   const ids = candidates.map((c) => show(c.entityId));
   const list = `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ` and ${ids.length - 10} more` : ''}`;
