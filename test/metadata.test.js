@@ -360,7 +360,28 @@ test('parseIdpMetadata options: each mistake is CONFIG_INVALID naming the option
   }
 });
 
-/** Sign `xml`'s root with Reference URI="" (xml-crypto with an empty-URI reference), as a federation does. */
+test('dsig: Reference URI="" is refused on any element but the root, even where the whole document is allowed', async () => {
+  const { verifySignature } = await import('../dist/xml/dsig.js');
+  const { parseXml } = await import('../dist/xml/parse.js');
+  const { loadVerificationKeys } = await import('../dist/certificates.js');
+  const keys = await loadVerificationKeys([idp.certificatePem], 2048);
+  // An EntityDescriptor signed on its own with URI="", then put inside an aggregate.
+  const inner = signWholeDocument(entity({ id: null })).replace(/^<\?xml[^>]*>/, '');
+  const source = { name: 'IdP metadata', code: 'METADATA_INVALID', limitsSetting: null };
+  const alone = parseXml(inner, { maxDepth: 64, maxElements: 1000, maxAttributesPerElement: 64, maxNamespaceDeclarationsPerElement: 64, maxNamespaceDeclarations: 1000, maxComments: 10 }, source).root;
+  const signature = (element) => Array.from(element.childNodes).find((n) => n.localName === 'Signature');
+  assert.ok(await verifySignature(alone, signature(alone), keys, false, null, NOW.getTime(), true), 'valid as a root');
+  const nested = parseXml(`<md:EntitiesDescriptor xmlns:md="${MD}">${inner}</md:EntitiesDescriptor>`, { maxDepth: 64, maxElements: 1000, maxAttributesPerElement: 64, maxNamespaceDeclarationsPerElement: 64, maxNamespaceDeclarations: 1000, maxComments: 10 }, source).root.firstChild;
+  try {
+    await verifySignature(nested, signature(nested), keys, false, null, NOW.getTime(), true);
+    assert.unreachable('accepted');
+  } catch (error) {
+    assert.is(error.code, 'SIGNATURE_INVALID');
+    assert.match(error.message, /expected the Reference URI a "#" and the ID \(the signed element's ID\); got ""/);
+  }
+});
+
+/** Sign `xml`'s root with Reference URI="""" (xml-crypto with an empty-URI reference), as a federation does. */
 function signWholeDocument(xml, referenceCanonicalization = ALG.excC14n) {
   return signElement(xml, { id: '', privateKeyPem: idp.privateKeyPem, certificatePem: idp.certificatePem, referenceCanonicalization, wholeDocument: true, location: { reference: '/*', action: 'prepend' } });
 }

@@ -23,6 +23,7 @@ interface Session {
 declare const session: Session;
 declare const config: import('saml-core').SamlConfig;
 declare const oktaCertificatePem: string;
+declare const metadataUrl: string;           // the IdP's metadata URL the admin pasted
 declare const req: Request;                  // the incoming ACS request (fetch-style)
 declare function redirect(url: string): void;
 declare function signIn(user: string, attributes: Record<string, string[]>): void;

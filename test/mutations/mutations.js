@@ -2,10 +2,12 @@
 // run.js; when a check's code changes, its `from` must be updated (run.js reports BROKEN).
 import { C14N_MUTATIONS } from './c14n.js';
 import { LIMIT_MUTATIONS } from './limits.js';
+import { METADATA_MUTATIONS } from './metadata.js';
 
 export const MUTATIONS = [
   ...C14N_MUTATIONS,
   ...LIMIT_MUTATIONS,
+  ...METADATA_MUTATIONS,
   // Input
   { name: 'size limit before decoding', file: 'saml/decode.js', from: 'if (bytes > maxBytes)', to: 'if (false)' },
   { name: 'size limit counts UTF-8 bytes', file: 'saml/decode.js', from: 'if (text.length > stopAbove || ASCII.test(text))', to: 'if (true)' },
@@ -29,7 +31,7 @@ export const MUTATIONS = [
   { name: 'Assertion signature required', file: 'saml/validate.js', from: 'if (assertionSignature === null && cfg.requireSignedAssertion)', to: 'if (false)' },
   { name: 'Signature shape (SignedInfo, SignatureValue, KeyInfo only)', file: 'xml/dsig.js', from: "|| rest.length > 1 || (rest[0] && !isDs(rest[0], 'KeyInfo'))", to: '' },
   { name: 'exactly one Reference', file: 'xml/dsig.js', from: 'if (extra.length > 0)', to: 'if (false)' },
-  { name: 'Reference URI is # + the parent ID', file: 'xml/dsig.js', from: 'if (!id || uri !== `#${id}`)', to: 'if (false)' },
+  { name: 'Reference URI is # + the parent ID', file: 'xml/dsig.js', from: 'if (!wholeDocument && (!id || uri !== `#${id}`))', to: 'if (false)' },
   { name: 'signature algorithm allow-list (SHA-1 downgrade)', file: 'xml/dsig.js', from: "(signatureHash === 'SHA-1' && !allowSha1)", to: 'false' },
   { name: 'digest algorithm allow-list (SHA-1 downgrade)', file: 'xml/dsig.js', from: "(digestHash === 'SHA-1' && !allowSha1)", to: 'false' },
   { name: 'transform list is enveloped-signature + one C14N', file: 'xml/dsig.js', from: "uris[0] !== ALG.enveloped || more.length > 0 ||", to: '' },

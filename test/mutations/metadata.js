@@ -1,0 +1,31 @@
+// Mutants of the metadata importer (src/saml/metadata.ts), the certificate reading it shares with
+// idp.certificates (src/certificates.ts) and the whole-document reference (src/xml/dsig.ts); same
+// format as mutations.js.
+export const METADATA_MUTATIONS = [
+  { name: 'metadata: size limit before parsing', file: 'saml/metadata.js', from: 'if (byteLength(xml, opts.maxBytes) > opts.maxBytes)', to: 'if (false)' },
+  { name: 'metadata: the input rules (no DOCTYPE or entity, UTF-8)', file: 'saml/metadata.js', from: "const text = checkXmlText(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml, 'METADATA_INVALID', 'METADATA_INVALID');", to: 'const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;' },
+  { name: 'metadata: the root is an md:EntityDescriptor or EntitiesDescriptor', file: 'saml/metadata.js', from: "if (root.namespaceURI !== MD || (root.localName !== 'EntityDescriptor' && root.localName !== 'EntitiesDescriptor'))", to: 'if (false)' },
+  { name: 'metadata: duplicate IDs refused', file: 'saml/metadata.js', from: "walkWithUniqueIds(root, 'METADATA_INVALID', () => { });", to: '' },
+  { name: 'metadata: signingCertificates make the signature verified', file: 'saml/metadata.js', from: 'if (opts.signingCertificates === null)\n        return false;', to: 'if (true)\n        return false;' },
+  { name: 'metadata: exactly one root signature required', file: 'saml/metadata.js', from: 'if (signatures.length !== 1)', to: 'if (signatures.length > 1)' },
+  { name: 'metadata: a failed signature is an error', file: 'saml/metadata.js', from: 'if (!(error instanceof SamlError))\n            throw error;', to: 'if (true)\n            return true;' },
+  { name: 'metadata: one entity per entity ID (signature wrapping)', file: 'saml/metadata.js', from: 'if (found.length > 1 && found.every(', to: 'if (false && found.every(' },
+  { name: 'metadata: an aggregate of several IdPs needs options.entityId', file: 'saml/metadata.js', from: 'if (found.length === 1)\n        return found[0];', to: 'if (found.length >= 1)\n        return found[0];' },
+  { name: 'metadata: SAML 2.0 IDPSSODescriptors only', file: 'saml/metadata.js', from: ".split(/\\s+/).includes(SAML2_PROTOCOL)", to: '.length >= 0' },
+  { name: 'metadata: one SAML 2.0 IDPSSODescriptor per entity', file: 'saml/metadata.js', from: 'if (idps.length > 1)', to: 'if (false)' },
+  { name: 'metadata: endpoint Location must be absolute http(s)', file: 'saml/metadata.js', from: "if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:') || location !== location.trim())", to: 'if (url === null)' },
+  { name: 'metadata: plain http:// endpoint warned about', file: 'saml/metadata.js', from: "if (url.protocol === 'http:')", to: 'if (false)' },
+  { name: 'metadata: an encryption-only key is never a signing key', file: 'saml/metadata.js', from: "if (use !== 'encryption')\n                signingCertificates.push(pem);", to: 'signingCertificates.push(pem);' },
+  { name: 'metadata: KeyDescriptor use is signing, encryption or absent', file: 'saml/metadata.js', from: "if (use !== null && use !== 'signing' && use !== 'encryption')", to: 'if (false)' },
+  { name: 'metadata: a signing certificate is required', file: 'saml/metadata.js', from: 'if (signingCertificates.length === 0)', to: 'if (false)' },
+  { name: 'metadata: expired at validUntil exactly', file: 'saml/metadata.js', from: 'if (validUntil !== null && validUntil <= opts.now)', to: 'if (validUntil !== null && validUntil < opts.now)' },
+  { name: 'metadata: the earliest validUntil counts', file: 'saml/metadata.js', from: 'if (earliest === null || instant < earliest)', to: 'if (earliest === null || instant > earliest)' },
+  { name: 'metadata: validUntil must be an xs:dateTime', file: 'saml/metadata.js', from: 'if (instant === null)\n            throw invalid(', to: 'if (false)\n            throw invalid(' },
+  { name: 'dsig: URI="" only where the caller allows the whole document', file: 'xml/dsig.js', from: "const wholeDocument = allowWholeDocument && uri === '' && isRoot;", to: "const wholeDocument = uri === '' && isRoot;" },
+  { name: 'dsig: URI="" only for the root element', file: 'xml/dsig.js', from: "const wholeDocument = allowWholeDocument && uri === '' && isRoot;", to: "const wholeDocument = allowWholeDocument && uri === '';" },
+  { name: 'dsig: WithComments read as without only after URI=""', file: 'xml/dsig.js', from: 'const uri = !wholeDocument ? given :', to: 'const uri = false ? given :' },
+  { name: 'certificate: a private key, CSR or public key is named, not read', file: 'certificates.js', from: "const unwanted = labels.find((label) => label !== 'CERTIFICATE' && label !== 'X509 CERTIFICATE');", to: 'const unwanted = undefined;' },
+  { name: 'certificate: several certificates in one entry refused', file: 'certificates.js', from: 'if (labels.length > 1)', to: 'if (false)' },
+  { name: 'certificate: truncated DER named', file: 'certificates.js', from: 'if (declared !== null && declared > der.length)', to: 'if (false)' },
+  { name: 'certificate: bytes after the certificate refused', file: 'certificates.js', from: 'if (declared !== der.length)', to: 'if (false)' },
+];
