@@ -381,6 +381,33 @@ test('dsig: Reference URI="" is refused on any element but the root, even where 
   }
 });
 
+test('any input: damaged metadata gives a SamlError or a result, never another error', async () => {
+  // Deterministic damage (a seeded generator): truncations, and runs of characters replaced by XML
+  // syntax, over a signed and an unsigned document, with and without signingCertificates.
+  let seed = 12345;
+  const random = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const pieces = ['<', '>', '&', '"', "'", '/', '=', ':', ' ', 'xmlns:ds="x"', '<!--', ']]>', '<![CDATA[', '&#0;', '\u0000', '\uFEFF', 'ID="_md1"', 'URI=""', '</md:EntityDescriptor>'];
+  const documents = [signed(entity()), entity({ keys: [[null, idp.certificatePem]] })];
+  let outcomes = { resolved: 0, rejected: 0 };
+  for (const xml of documents) {
+    for (let i = 0; i < 150; i++) {
+      const at = random(xml.length);
+      const damaged = i % 3 === 0 ? xml.slice(0, at) : xml.slice(0, at) + pieces[random(pieces.length)] + xml.slice(at + random(8));
+      for (const options of [{ now: NOW }, { now: NOW, signingCertificates: idp.certificatePem }]) {
+        try {
+          await parseIdpMetadata(damaged, options);
+          outcomes.resolved++;
+        } catch (error) {
+          assert.is(error.name, 'SamlError', `${error}\n${damaged.slice(Math.max(0, at - 40), at + 40)}`);
+          assert.ok(['METADATA_INVALID', 'METADATA_EXPIRED'].includes(error.code), error.code);
+          outcomes.rejected++;
+        }
+      }
+    }
+  }
+  assert.ok(outcomes.rejected > 300 && outcomes.resolved > 0, JSON.stringify(outcomes));
+});
+
 /** Sign `xml`'s root with Reference URI="""" (xml-crypto with an empty-URI reference), as a federation does. */
 function signWholeDocument(xml, referenceCanonicalization = ALG.excC14n) {
   return signElement(xml, { id: '', privateKeyPem: idp.privateKeyPem, certificatePem: idp.certificatePem, referenceCanonicalization, wholeDocument: true, location: { reference: '/*', action: 'prepend' } });
