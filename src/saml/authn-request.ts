@@ -9,6 +9,7 @@ import { deflateSync } from 'fflate';
 import { encodeBase64 } from '../base64.js';
 import { resolveConfig } from '../config.js';
 import { SamlError, idpHint, show } from '../errors.js';
+import { uriSafe, xmlSafe } from '../xml/write.js';
 import type {
   AuthnRequestOptions,
   AuthnRequestResult,
@@ -54,10 +55,11 @@ export async function createAuthnRequest(config: SamlConfig, options?: AuthnRequ
       idpHint('Copy the IdP single sign-on endpoint', '"Identity Provider Single Sign-On URL"', '"Login URL"', '.'),
     );
   }
+  // Issuer is a string; Destination, AssertionConsumerServiceURL and Format are xs:anyURI.
   xmlSafe(spEntityId, 'sp.entityId');
-  xmlSafe(acsUrl, 'sp.acsUrl');
-  xmlSafe(ssoUrl, 'idp.ssoUrl');
-  if (nameIdFormat !== null) xmlSafe(nameIdFormat, 'policy.nameIdFormat');
+  uriSafe(acsUrl, 'sp.acsUrl');
+  uriSafe(ssoUrl, 'idp.ssoUrl');
+  if (nameIdFormat !== null) uriSafe(nameIdFormat, 'policy.nameIdFormat');
 
   const { binding, relayState, forceAuthn, now } = checkOptions(options);
   const id = newId();
@@ -186,16 +188,6 @@ function postPage(action: string, fields: Record<string, string>): string {
     '<noscript><p>JavaScript is off; press Continue to sign in.</p><button type="submit">Continue</button></noscript></form>' +
     `<script>${SUBMIT_SCRIPT}</script></body></html>`
   );
-}
-
-/**
- * XML 1.0 (2.2) forbids most control characters outright, and parsers rewrite tab, CR and LF in
- * attribute values (3.3.3) and CR in text (2.11): such a value would reach the IdP changed.
- */
-function xmlSafe(value: string, name: string): void {
-  if (/[\u0000-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
-    throw new SamlError('CONFIG_INVALID', `Invalid configuration: ${name} must not contain control characters or lone surrogates; got ${show(value)}.`);
-  }
 }
 
 function describe(value: unknown): string {
