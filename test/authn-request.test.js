@@ -256,6 +256,15 @@ test('xml: config values XML cannot carry unchanged (control characters, lone su
   await rejects(() => createAuthnRequest(config({ policy: { nameIdFormat: 'urn:x\ty' } })), 'CONFIG_INVALID', /policy\.nameIdFormat/);
 });
 
+test('xml: a URL or format that is no URI reference (xs:anyURI in the protocol schema) is CONFIG_INVALID, though WHATWG URL accepts it', async () => {
+  await rejects(() => createAuthnRequest(config({ sp: { acsUrl: 'https://app.example.com/[acs]' } })), 'CONFIG_INVALID', /sp\.acsUrl must be a URI \(RFC 3986/);
+  await rejects(() => createAuthnRequest(config({ idp: { ssoUrl: 'https://idp.example.com/sso?x=%zz' } })), 'CONFIG_INVALID', /idp\.ssoUrl must be a URI/);
+  await rejects(() => createAuthnRequest(config({ policy: { nameIdFormat: 'urn:x:a#b#c' } })), 'CONFIG_INVALID', /policy\.nameIdFormat must be a URI/);
+  // A space, quotes or non-ASCII are escaped by xs:anyURI: kept.
+  const r = await createAuthnRequest(config({ sp: { acsUrl: 'https://app.example.com/acs?n="é"' } }), { binding: 'post' });
+  assert.ok(r.xml.includes('AssertionConsumerServiceURL="https://app.example.com/acs?n=&quot;é&quot;"'), r.xml);
+});
+
 test('ids: 1000 calls give 1000 distinct 160-bit NCName IDs', async () => {
   const ids = new Set();
   const c = config();
