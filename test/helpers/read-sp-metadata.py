@@ -9,7 +9,7 @@ as JSON (test/sp-metadata-roundtrip.test.js compares it with the config it was w
   check of an SP metadata document (schema with lxml, one EntityDescriptor with one SPSSODescriptor,
   not expired); the list of errors it finds is reported.
 
-Usage: /usr/bin/python3 test/helpers/read-sp-metadata.py METADATA.xml
+Usage: /usr/bin/python3 test/helpers/read-sp-metadata.py METADATA.xml... (one JSON line per file)
 """
 import json
 import sys
@@ -80,13 +80,13 @@ def onelogin_view(xml, entity_id, acs_url):
 
 
 def main():
-    path = sys.argv[1]
-    with open(path, encoding='utf-8') as f:
-        xml = f.read()
-    seen = pysaml2_view(path)
-    acs = seen.get('acs') or [{'location': 'https://sp.example.com/acs'}]
-    seen_entity = (seen.get('entityIds') or ['urn:unknown'])[0]
-    print(json.dumps({'pysaml2': seen, 'onelogin': onelogin_view(xml, seen_entity, acs[0]['location'])}, sort_keys=True))
+    for path in sys.argv[1:]:
+        with open(path, encoding='utf-8') as f:
+            xml = f.read()
+        seen = pysaml2_view(path)
+        # python3-saml's settings need an SP entity and ACS URL of their own; validate_metadata does
+        # not compare them with the document.
+        print(json.dumps({'pysaml2': seen, 'onelogin': onelogin_view(xml, 'urn:example:checker', 'https://checker.example.com/acs')}, sort_keys=True))
 
 
 if __name__ == '__main__':
