@@ -183,6 +183,9 @@ test('values a parser would change or a schema refuses: control characters, lone
   throwsConfig(() => createSpMetadata(spConfig({ entityId: 'urn:x:%zz' })), /sp\.entityId must be a URI \(RFC 3986[^;]*; got "urn:x:%zz"\./);
   throwsConfig(() => createSpMetadata(spConfig({ entityId: 'urn:x:a#b#c' })), /sp\.entityId must be a URI/);
   throwsConfig(() => createSpMetadata(spConfig({ entityId: 'urn:x:a]]>' })), /sp\.entityId must be a URI/);
+  throwsConfig(() => createSpMetadata(spConfig({ entityId: 'https://app.example.com:port/sp' })), /sp\.entityId must be a URI/);
+  throwsConfig(() => createSpMetadata(spConfig({ entityId: 'https://app.example.com:/sp' })), /sp\.entityId must be a URI/);
+  throwsConfig(() => createSpMetadata(spConfig({ entityId: '1urn:x' })), /sp\.entityId must be a URI/);
   throwsConfig(() => createSpMetadata(spConfig({ acsUrl: 'https://app.example.com/[acs]' })), /sp\.acsUrl must be a URI; got|sp\.acsUrl must be a URI \(/);
   throwsConfig(() => createSpMetadata(spConfig({}, { nameIdFormat: 'urn:x:[y]' })), /policy\.nameIdFormat must be a URI/);
   // What is a URI reference passes, including characters xs:anyURI escapes (space, <, ", non-ASCII).
