@@ -318,6 +318,9 @@ test('options: bad now is INVALID_INPUT; a Date from another realm is accepted',
   await rejects(() => createAuthnRequest(config(), { now: '2025-01-01T00:00:00Z' }), 'INVALID_INPUT', /now must be a valid Date.*got "2025-01-01/);
   await rejects(() => createAuthnRequest(config(), { now: 1735689600000 }), 'INVALID_INPUT', /got number 1735689600000/);
   await rejects(() => createAuthnRequest(config(), { now: new Date(Date.UTC(10000, 0, 1)) }), 'INVALID_INPUT', /9999/);
+  // XML Schema 1.0's xs:dateTime has no year 0000: IssueInstant would be schema-invalid.
+  await rejects(() => createAuthnRequest(config(), { now: new Date('0000-06-01T00:00:00Z') }), 'INVALID_INPUT', /options\.now must be a valid Date between the years 1 and 9999/);
+  assert.match((await createAuthnRequest(config(), { now: new Date('0001-01-01T00:00:00Z'), binding: 'post' })).xml, /IssueInstant="0001-01-01T00:00:00\.000Z"/);
   await rejects(() => createAuthnRequest(config(), { now: { getTime: () => 0 } }), 'INVALID_INPUT', /got an object/);
   const foreign = runInNewContext('new Date(0)');
   const result = await createAuthnRequest(config(), { now: foreign });

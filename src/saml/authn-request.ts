@@ -10,6 +10,7 @@ import { encodeBase64 } from '../base64.js';
 import { resolveConfig } from '../config.js';
 import { SamlError, idpHint, show } from '../errors.js';
 import { uriSafe, xmlSafe } from '../xml/write.js';
+import { describe, isXsdDate } from './options.js';
 import type {
   AuthnRequestOptions,
   AuthnRequestResult,
@@ -115,13 +116,9 @@ function checkOptions(options: unknown): CheckedOptions {
 
   let now = new Date();
   if (o.now !== undefined) {
-    // Tag check rather than instanceof so a Date from another realm (vm, iframe) passes.
-    const valid = Object.prototype.toString.call(o.now) === '[object Date]' && !Number.isNaN((o.now as Date).getTime());
-    // xs:dateTime (which IssueInstant is) has no room for toISOString's six-digit years.
-    if (!valid || !/^\d{4}-/.test((o.now as Date).toISOString())) {
-      throw inputError('options.now must be a valid Date between the years 0 and 9999', describe(o.now));
-    }
-    now = o.now as Date;
+    // IssueInstant is an xs:dateTime.
+    if (!isXsdDate(o.now)) throw inputError('options.now must be a valid Date between the years 1 and 9999', describe(o.now));
+    now = o.now;
   }
 
   let relayState: string | null = null;
@@ -188,14 +185,6 @@ function postPage(action: string, fields: Record<string, string>): string {
     '<noscript><p>JavaScript is off; press Continue to sign in.</p><button type="submit">Continue</button></noscript></form>' +
     `<script>${SUBMIT_SCRIPT}</script></body></html>`
   );
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return show(value);
-  if (value === null || value === undefined) return String(value);
-  if (Object.prototype.toString.call(value) === '[object Date]') return 'an invalid or out-of-range Date';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
 function inputError(expected: string, got: string, hint?: string): SamlError {

@@ -9,6 +9,7 @@ import { resolveConfig } from '../config.js';
 import { SamlError, show } from '../errors.js';
 import { uriSafe, xmlSafe } from '../xml/write.js';
 import type { SamlConfig } from '../types.js';
+import { describe, isXsdDate } from './options.js';
 
 export type ContactType = 'technical' | 'support' | 'administrative' | 'billing' | 'other';
 
@@ -149,14 +150,8 @@ function checkOptions(options: unknown): CheckedOptions {
   const checked: CheckedOptions = { contacts: [] };
 
   if (o.validUntil !== undefined) {
-    const v = o.validUntil;
-    // Tag check rather than instanceof so a Date from another realm (vm, iframe) passes.
-    const valid = Object.prototype.toString.call(v) === '[object Date]' && !Number.isNaN((v as Date).getTime());
-    // xs:dateTime has no year 0000 and no room for toISOString's six-digit years.
-    if (!valid || !/^(?!0000)\d{4}-/.test((v as Date).toISOString())) {
-      throw optionError('options.validUntil must be a valid Date between the years 1 and 9999', describe(v));
-    }
-    checked.validUntil = v as Date;
+    if (!isXsdDate(o.validUntil)) throw optionError('options.validUntil must be a valid Date between the years 1 and 9999', describe(o.validUntil));
+    checked.validUntil = o.validUntil;
   }
 
   if (o.organization !== undefined) {
@@ -233,14 +228,6 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return show(value);
-  if (value === null || value === undefined) return String(value);
-  if (Object.prototype.toString.call(value) === '[object Date]') return 'an invalid or out-of-range Date';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
 function optionError(expected: string, got: string): SamlError {

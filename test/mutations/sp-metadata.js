@@ -1,5 +1,5 @@
 // Mutants of the SP metadata builder (src/saml/sp-metadata.ts) and of the rules for values written
-// into built XML (src/xml/write.ts); same format as mutations.js.
+// into built XML (src/xml/write.ts, src/saml/options.ts); same format as mutations.js.
 const F = 'saml/sp-metadata.js';
 export const SP_METADATA_MUTATIONS = [
   // Flags the IdP acts on
@@ -13,7 +13,6 @@ export const SP_METADATA_MUTATIONS = [
   { name: 'sp metadata: text escaped once, by the serializer (no hand escaping)', file: F, from: 'element.appendChild(this.doc.createTextNode(text));', to: "element.appendChild(this.doc.createTextNode(text.replace(/&/g, '&amp;').replace(/</g, '&lt;')));" },
   // What the schema (and the readers) accept
   { name: 'sp metadata: entity ID at most 1024 characters', file: F, from: 'if (spEntityId.length > MAX_ENTITY_ID_LENGTH)', to: 'if (false)' },
-  { name: 'sp metadata: validUntil has no year 0000', file: F, from: '/^(?!0000)\\d{4}-/', to: '/^\\d{4}-/' },
   { name: 'sp metadata: contact type from the schema list', file: F, from: "if (typeof c.type !== 'string' || !CONTACT_TYPES.includes(c.type))", to: "if (typeof c.type !== 'string')" },
   { name: 'sp metadata: contact email addresses checked', file: F, from: 'if (!EMAIL.test(address))', to: 'if (false)' },
   { name: 'sp metadata: contact email addresses as mailto: URIs', file: F, from: 'return `mailto:${address}`;', to: 'return email;' },
@@ -24,5 +23,6 @@ export const SP_METADATA_MUTATIONS = [
   // src/xml/write.ts, shared with the AuthnRequest
   { name: 'built XML: xs:anyURI values are URI references', file: 'xml/write.js', from: 'if (!URI_REFERENCE.test(value))', to: 'if (false)' },
   { name: 'built XML: URI references have no "//" path after the scheme', file: 'xml/write.js', from: '|(?!//)${PCHAR}*${PATH})', to: '|${PCHAR}*${PATH})' },
+  { name: 'built XML: an xs:dateTime has no year 0000 (validUntil, IssueInstant)', file: 'saml/options.js', from: '/^(?!0000)\\d{4}-/', to: '/^\\d{4}-/' },
   { name: 'built XML: no control characters or lone surrogates', file: 'xml/write.js', from: 'if (/[\\u0000-\\u001f\\ufffe\\uffff]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]/.test(value))', to: 'if (false)' },
 ];
