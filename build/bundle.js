@@ -18,7 +18,7 @@ const outdir = join(root, 'dist', 'browser');
 rmSync(outdir, { recursive: true, force: true });
 
 const result = await esbuild.build({
-  entryPoints: ['index', 'saml/validate', 'saml/authn-request', 'saml/replay-store', 'saml/metadata', 'check-config', 'pem', 'errors'].map((name) => join(root, 'dist', `${name}.js`)),
+  entryPoints: ['index', 'saml/validate', 'saml/authn-request', 'saml/sp-metadata', 'saml/replay-store', 'saml/metadata', 'check-config', 'pem', 'errors'].map((name) => join(root, 'dist', `${name}.js`)),
   outbase: join(root, 'dist'),
   outdir,
   chunkNames: 'chunks/[name]-[hash]',

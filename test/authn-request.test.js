@@ -256,6 +256,15 @@ test('xml: config values XML cannot carry unchanged (control characters, lone su
   await rejects(() => createAuthnRequest(config({ policy: { nameIdFormat: 'urn:x\ty' } })), 'CONFIG_INVALID', /policy\.nameIdFormat/);
 });
 
+test('xml: a URL or format that is no URI reference (xs:anyURI in the protocol schema) is CONFIG_INVALID, though WHATWG URL accepts it', async () => {
+  await rejects(() => createAuthnRequest(config({ sp: { acsUrl: 'https://app.example.com/[acs]' } })), 'CONFIG_INVALID', /sp\.acsUrl must be a URI \(RFC 3986/);
+  await rejects(() => createAuthnRequest(config({ idp: { ssoUrl: 'https://idp.example.com/sso?x=%zz' } })), 'CONFIG_INVALID', /idp\.ssoUrl must be a URI/);
+  await rejects(() => createAuthnRequest(config({ policy: { nameIdFormat: 'urn:x:a#b#c' } })), 'CONFIG_INVALID', /policy\.nameIdFormat must be a URI/);
+  // A space, quotes or non-ASCII are escaped by xs:anyURI: kept.
+  const r = await createAuthnRequest(config({ sp: { acsUrl: 'https://app.example.com/acs?n="é"' } }), { binding: 'post' });
+  assert.ok(r.xml.includes('AssertionConsumerServiceURL="https://app.example.com/acs?n=&quot;é&quot;"'), r.xml);
+});
+
 test('ids: 1000 calls give 1000 distinct 160-bit NCName IDs', async () => {
   const ids = new Set();
   const c = config();
@@ -309,6 +318,9 @@ test('options: bad now is INVALID_INPUT; a Date from another realm is accepted',
   await rejects(() => createAuthnRequest(config(), { now: '2025-01-01T00:00:00Z' }), 'INVALID_INPUT', /now must be a valid Date.*got "2025-01-01/);
   await rejects(() => createAuthnRequest(config(), { now: 1735689600000 }), 'INVALID_INPUT', /got number 1735689600000/);
   await rejects(() => createAuthnRequest(config(), { now: new Date(Date.UTC(10000, 0, 1)) }), 'INVALID_INPUT', /9999/);
+  // XML Schema 1.0's xs:dateTime has no year 0000: IssueInstant would be schema-invalid.
+  await rejects(() => createAuthnRequest(config(), { now: new Date('0000-06-01T00:00:00Z') }), 'INVALID_INPUT', /options\.now must be a valid Date between the years 1 and 9999/);
+  assert.match((await createAuthnRequest(config(), { now: new Date('0001-01-01T00:00:00Z'), binding: 'post' })).xml, /IssueInstant="0001-01-01T00:00:00\.000Z"/);
   await rejects(() => createAuthnRequest(config(), { now: { getTime: () => 0 } }), 'INVALID_INPUT', /got an object/);
   const foreign = runInNewContext('new Date(0)');
   const result = await createAuthnRequest(config(), { now: foreign });

@@ -11,8 +11,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './vector-files.js';
 
-const DECLARATIONS_AND_CJS = ['saml/authn-request', 'check-config', 'errors', 'index', 'saml/metadata', 'pem', 'saml/replay-store', 'types', 'saml/validate'];
-const INTERNAL = ['base64', 'xml/canonicalize', 'certificates', 'config', 'crypto-backend', 'saml/datetime', 'saml/decode', 'xml/dom', 'saml/email', 'xml/parse', 'saml/profile', 'saml/response-checks', 'xml/dsig'];
+const DECLARATIONS_AND_CJS = ['saml/authn-request', 'saml/sp-metadata', 'check-config', 'errors', 'index', 'saml/metadata', 'pem', 'saml/replay-store', 'types', 'saml/validate'];
+const INTERNAL = ['base64', 'xml/canonicalize', 'certificates', 'config', 'crypto-backend', 'saml/datetime', 'saml/decode', 'xml/dom', 'saml/email', 'xml/parse', 'saml/profile', 'saml/response-checks', 'xml/dsig', 'xml/write', 'saml/options'];
 const EXPECTED = [
   'LICENSE',
   'README.md',
@@ -26,13 +26,14 @@ const EXPECTED = [
   'dist/browser/index.d.ts',
   'dist/browser/saml/validate.js',
   'dist/browser/saml/authn-request.js',
+  'dist/browser/saml/sp-metadata.js',
   'dist/browser/saml/replay-store.js',
   'dist/browser/saml/metadata.js',
   'dist/browser/pem.js',
   'dist/browser/check-config.js',
   'dist/browser/errors.js',
   'dist/browser/THIRD-PARTY-LICENSES.txt',
-  ...Array.from({ length: 11 }, () => 'dist/browser/chunks/chunk-[hash].js'),
+  ...Array.from({ length: 13 }, () => 'dist/browser/chunks/chunk-[hash].js'),
 ].sort();
 
 // npm pack starts when this file loads and runs while the other test files do.

@@ -9,6 +9,8 @@ import { deflateSync } from 'fflate';
 import { encodeBase64 } from '../base64.js';
 import { resolveConfig } from '../config.js';
 import { SamlError, idpHint, show } from '../errors.js';
+import { uriSafe, xmlSafe } from '../xml/write.js';
+import { describe, isXsdDate } from './options.js';
 import type {
   AuthnRequestOptions,
   AuthnRequestResult,
@@ -54,10 +56,11 @@ export async function createAuthnRequest(config: SamlConfig, options?: AuthnRequ
       idpHint('Copy the IdP single sign-on endpoint', '"Identity Provider Single Sign-On URL"', '"Login URL"', '.'),
     );
   }
+  // Issuer is a string; Destination, AssertionConsumerServiceURL and Format are xs:anyURI.
   xmlSafe(spEntityId, 'sp.entityId');
-  xmlSafe(acsUrl, 'sp.acsUrl');
-  xmlSafe(ssoUrl, 'idp.ssoUrl');
-  if (nameIdFormat !== null) xmlSafe(nameIdFormat, 'policy.nameIdFormat');
+  uriSafe(acsUrl, 'sp.acsUrl');
+  uriSafe(ssoUrl, 'idp.ssoUrl');
+  if (nameIdFormat !== null) uriSafe(nameIdFormat, 'policy.nameIdFormat');
 
   const { binding, relayState, forceAuthn, now } = checkOptions(options);
   const id = newId();
@@ -113,13 +116,9 @@ function checkOptions(options: unknown): CheckedOptions {
 
   let now = new Date();
   if (o.now !== undefined) {
-    // Tag check rather than instanceof so a Date from another realm (vm, iframe) passes.
-    const valid = Object.prototype.toString.call(o.now) === '[object Date]' && !Number.isNaN((o.now as Date).getTime());
-    // xs:dateTime (which IssueInstant is) has no room for toISOString's six-digit years.
-    if (!valid || !/^\d{4}-/.test((o.now as Date).toISOString())) {
-      throw inputError('options.now must be a valid Date between the years 0 and 9999', describe(o.now));
-    }
-    now = o.now as Date;
+    // IssueInstant is an xs:dateTime.
+    if (!isXsdDate(o.now)) throw inputError('options.now must be a valid Date between the years 1 and 9999', describe(o.now));
+    now = o.now;
   }
 
   let relayState: string | null = null;
@@ -186,24 +185,6 @@ function postPage(action: string, fields: Record<string, string>): string {
     '<noscript><p>JavaScript is off; press Continue to sign in.</p><button type="submit">Continue</button></noscript></form>' +
     `<script>${SUBMIT_SCRIPT}</script></body></html>`
   );
-}
-
-/**
- * XML 1.0 (2.2) forbids most control characters outright, and parsers rewrite tab, CR and LF in
- * attribute values (3.3.3) and CR in text (2.11): such a value would reach the IdP changed.
- */
-function xmlSafe(value: string, name: string): void {
-  if (/[\u0000-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
-    throw new SamlError('CONFIG_INVALID', `Invalid configuration: ${name} must not contain control characters or lone surrogates; got ${show(value)}.`);
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return show(value);
-  if (value === null || value === undefined) return String(value);
-  if (Object.prototype.toString.call(value) === '[object Date]') return 'an invalid or out-of-range Date';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
 function inputError(expected: string, got: string, hint?: string): SamlError {

@@ -3,11 +3,13 @@
 import { C14N_MUTATIONS } from './c14n.js';
 import { LIMIT_MUTATIONS } from './limits.js';
 import { METADATA_MUTATIONS } from './metadata.js';
+import { SP_METADATA_MUTATIONS } from './sp-metadata.js';
 
 export const MUTATIONS = [
   ...C14N_MUTATIONS,
   ...LIMIT_MUTATIONS,
   ...METADATA_MUTATIONS,
+  ...SP_METADATA_MUTATIONS,
   // Input
   { name: 'size limit before decoding', file: 'saml/decode.js', from: 'if (bytes > maxBytes)', to: 'if (false)' },
   { name: 'size limit counts UTF-8 bytes', file: 'saml/decode.js', from: 'if (text.length > stopAbove || ASCII.test(text))', to: 'if (true)' },
