@@ -1,5 +1,6 @@
 // The replay npm run test:runtimes runs in every runtime: each vector of vectors/ through the
-// shared vector runner, and createAuthnRequest for both bindings, against the published package
+// shared vector runner, createAuthnRequest for both bindings, and the metadata functions
+// (parseIdpMetadata, idpConfigFromMetadata, normalizeCertificate, createSpMetadata), against the published package
 // (`saml-core`, resolved the way that runtime resolves it). Runtime-neutral: no Node built-ins,
 // no file access; the vectors come in as data. Returns plain JSON-able data, which the Node
 // runner (run.js) checks and compares across runtimes.
@@ -45,5 +46,41 @@ export async function replay(vectors) {
       authnRequests[binding] = { error: `${error?.code ?? ''} ${error}` };
     }
   }
-  return { vectors: vectorResults, authnRequests };
+  return { vectors: vectorResults, authnRequests, metadata: await metadataReplay(vectors) };
+}
+
+/**
+ * The metadata functions on an Okta-shaped IdP metadata document built here from the Okta vectors'
+ * certificate (CRLF and a BOM, as downloads have them), and the SP metadata of the same config.
+ */
+async function metadataReplay(vectors) {
+  try {
+    const config = authnConfig(vectors);
+    const pem = [config.idp.certificates].flat()[0];
+    const body = pem.replace(/-----[^-]+-----|\s/g, '');
+    const der = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+    const xml = `\uFEFF<?xml version="1.0" encoding="UTF-8"?>\r\n<!-- IdP metadata -->\r\n<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${config.idp.entityId}" validUntil="2030-01-01T00:00:00Z">\r\n`
+      + '<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+      + `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>\r\n${body.match(/.{1,64}/g).join('\r\n')}\r\n</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`
+      + '<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>'
+      + `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${config.idp.ssoUrl}"/>`
+      + '</md:IDPSSODescriptor></md:EntityDescriptor>';
+    const metadata = await saml.parseIdpMetadata(xml, { now: new Date('2026-11-22T10:00:00Z') });
+    let expired = null;
+    try {
+      await saml.parseIdpMetadata(xml, { now: new Date('2031-01-01T00:00:00Z') });
+    } catch (error) {
+      expired = error?.code ?? String(error);
+    }
+    return {
+      metadata: JSON.parse(JSON.stringify(metadata)),
+      idpConfig: saml.idpConfigFromMetadata(metadata),
+      fromDer: saml.normalizeCertificate(der),
+      sameAsPem: saml.normalizeCertificate(der) === saml.normalizeCertificate(pem),
+      expired,
+      spMetadata: saml.createSpMetadata({ ...config, idp: saml.idpConfigFromMetadata(metadata) }, { validUntil: new Date('2030-01-01T00:00:00Z') }),
+    };
+  } catch (error) {
+    return { error: `${error?.code ?? ''} ${error}` };
+  }
 }

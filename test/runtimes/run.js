@@ -3,6 +3,7 @@
 //   - every vector of vectors/ is replayed (replay.js, the shared vector runner) and each outcome
 //     (verdict, error code and message, or the returned values) must equal Node 20's;
 //   - createAuthnRequest for the redirect and the post binding, checked here and compared;
+//   - the metadata functions on one IdP metadata document and the SP metadata, checked and compared;
 //   - the README's "Use it in ..." example for that runtime (examples/runtimes/) is run as it is and
 //     sent a freshly signed login (accepted) and a tampered copy (rejected).
 // One line per runtime, `<name> <version>: N passed, M failed`, then the total. A runtime that cannot
@@ -356,8 +357,27 @@ function checksOf(result, reference, isReference) {
     }
     checks.push(check);
   }
+  checks.push(metadataCheck(result.replay.metadata, reference?.replay.metadata));
   checks.push(...result.examples);
   return checks;
+}
+
+/** The metadata functions' output, checked on its own terms and compared with node 20's. */
+function metadataCheck(metadata, reference) {
+  const problems = [];
+  if (metadata?.error) problems.push(metadata.error);
+  else {
+    const { metadata: md, idpConfig, spMetadata } = metadata ?? {};
+    if (md?.entityId !== 'http://www.okta.com/exk1fxg2ykKOIqGfd5d7') problems.push(`entityId ${md?.entityId}`);
+    if (md?.sso?.post !== 'https://example.okta.com/app/example_app/exk1fxg2ykKOIqGfd5d7/sso/saml?x=1' || md?.sso?.redirect !== undefined) problems.push(`sso ${JSON.stringify(md?.sso)}`);
+    if (md?.validUntil !== '2030-01-01T00:00:00.000Z' || md?.signed !== false) problems.push(`validUntil ${md?.validUntil}, signed ${md?.signed}`);
+    if (md?.signingCertificates?.length !== 1 || md.signingCertificates[0] !== metadata.fromDer || !metadata.sameAsPem) problems.push('the certificate read differs from normalizeCertificate of its DER');
+    if (idpConfig?.ssoUrl !== md?.sso?.post) problems.push(`idpConfigFromMetadata ssoUrl ${idpConfig?.ssoUrl}`);
+    if (metadata.expired !== 'METADATA_EXPIRED') problems.push(`past validUntil: ${metadata.expired}`);
+    if (!spMetadata?.includes('Location="https://app.example.com/saml/acs"') || !spMetadata.includes('entityID="https://app.example.com/saml/metadata"')) problems.push('createSpMetadata lacks the ACS URL or entity ID');
+    if (!problems.length && reference && JSON.stringify(metadata) !== JSON.stringify(reference)) problems.push('differs from node 20');
+  }
+  return { name: 'metadata: parseIdpMetadata, idpConfigFromMetadata, normalizeCertificate, createSpMetadata', problem: problems.join('; ') || null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,8 +390,8 @@ async function main() {
   const vectors = readVectors(join(root, 'vectors')).map(({ vector }) => vector);
   writeFileSync(join(work, 'harness', 'vectors.js'), `export default ${JSON.stringify(vectors)};\n`);
   const logins = freshLogins();
-  // Each runtime's number of checks: the vectors, two AuthnRequests, two example requests.
-  const expectedChecks = vectors.length + 4;
+  // Each runtime's number of checks: the vectors, two AuthnRequests, the metadata, two example requests.
+  const expectedChecks = vectors.length + 5;
 
   const version = (command, args, pattern) => {
     try {
