@@ -1,6 +1,7 @@
-// IdP metadata: parseIdpMetadata and idpConfigFromMetadata against the 22 real documents of
-// the real-metadata folder beside the project, read through realMetadata() (every field compared with its facts.json, computed by tools nobody here
-// wrote), then every input rule and every attack on synthetic documents signed here.
+// IdP metadata: parseIdpMetadata and idpConfigFromMetadata against the 22 real documents of the
+// real-metadata folder beside the project, read through realMetadata() (every field compared with
+// its facts.json, computed by tools nobody here wrote), then every input rule and every attack on
+// synthetic documents signed here.
 import { createHash } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import { test } from 'uvu';
