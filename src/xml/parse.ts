@@ -126,10 +126,22 @@ function limitError(what: string, key: keyof XmlLimits, limits: XmlLimits): Pars
 }
 
 export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): ParsedResponse {
-  let document: Document;
+  const document = parseXml(xml, limits);
+  const response = rootElement(document);
+  if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol) {
+    throw new SamlError(
+      'INVALID_XML',
+      `Expected a SAML 2.0 Response (samlp:Response in ${NS.protocol}); got ${show(response.localName)} in ${response.namespaceURI === null ? 'no namespace' : show(response.namespaceURI)}.`,
+    );
+  }
+  return indexResponse(document, response);
+}
+
+/** XML text → a DOM, under `limits`, every parser warning fatal (no DOCTYPE, no entities, no PI but the declaration). */
+export function parseXml(xml: string, limits: XmlLimits): Document {
   activeLimits = limits;
   try {
-    document = new DOMParser({
+    return new DOMParser({
       // No line/column on every node: the messages never carried them, and it is 10% of the parse.
       locator: false,
       // XML 1.0 line ends (2.11): CRLF and CR become LF, nothing else. xmldom's default also turns
@@ -147,28 +159,33 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
   } finally {
     activeLimits = DEFAULT_XML_LIMITS;
   }
+}
 
-  const response = rootElement(document);
-  if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol) {
-    throw new SamlError(
-      'INVALID_XML',
-      `Expected a SAML 2.0 Response (samlp:Response in ${NS.protocol}); got ${show(response.localName)} in ${response.namespaceURI === null ? 'no namespace' : show(response.namespaceURI)}.`,
-    );
-  }
-
+/**
+ * One walk over the Response: every Signature, Assertion and EncryptedAssertion, and every ID
+ * unique. Run again on the document once a decrypted Assertion has replaced its EncryptedAssertion.
+ */
+export function indexResponse(document: Document, response: Element): ParsedResponse {
   const parsed: ParsedResponse = { document, response, signatures: [], assertions: [], encryptedAssertions: [] };
   const ids = new Set<string>();
+  // A ds:Signature's Id is never a reference target here (a Reference names `#` + the signed
+  // element's ID), and pysaml2 gives both Signatures the same Id once the assertion is decrypted:
+  // Signature Ids may repeat among themselves, never collide with any other element's ID.
+  const signatureIds = new Set<string>();
   // Iterative pre-order walk: deep nesting cannot overflow the stack.
   const stack: Element[] = [response];
   while (stack.length > 0) {
     const element = stack.pop() as Element;
-    recordElement(element, parsed);
+    const isSignature = recordElement(element, parsed);
     for (const name of ID_ATTRIBUTES) {
       const id = element.getAttributeNode(name);
       if (id === null) continue;
-      if (ids.has(id.value)) {
-        throw new SamlError('SIGNATURE_INVALID', `The ID ${JSON.stringify(id.value)} appears on more than one element; a signature reference must name exactly one (signature wrapping).`);
+      if (isSignature && name === 'Id') {
+        if (ids.has(id.value)) throw duplicateId(id.value);
+        signatureIds.add(id.value);
+        continue;
       }
+      if (ids.has(id.value) || signatureIds.has(id.value)) throw duplicateId(id.value);
       ids.add(id.value);
     }
     for (let n = element.lastChild; n !== null; n = n.previousSibling) {
@@ -178,18 +195,27 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
   return parsed;
 }
 
-function recordElement(element: Element, parsed: ParsedResponse): void {
+function duplicateId(id: string): SamlError {
+  return new SamlError('SIGNATURE_INVALID', `The ID ${JSON.stringify(id)} appears on more than one element; a signature reference must name exactly one (signature wrapping).`);
+}
+
+/** Records `element` in `parsed`; true when it is a ds:Signature. */
+function recordElement(element: Element, parsed: ParsedResponse): boolean {
   const ns = element.namespaceURI;
   if (ns === NS.dsig) {
-    if (element.localName === 'Signature') parsed.signatures.push(element);
+    if (element.localName === 'Signature') {
+      parsed.signatures.push(element);
+      return true;
+    }
   } else if (ns === NS.assertion) {
     if (element.localName === 'Assertion') parsed.assertions.push(element);
     else if (element.localName === 'EncryptedAssertion') parsed.encryptedAssertions.push(element);
   }
+  return false;
 }
 
 /** The document element, with nothing around it but the XML declaration, white space and comments. */
-function rootElement(document: Document): Element {
+export function rootElement(document: Document): Element {
   let root: Element | null = null;
   for (let n = document.firstChild; n !== null; n = n.nextSibling) {
     if (isElement(n)) {
