@@ -68,7 +68,7 @@ export function encryptedAssertion(assertionXml, options) {
   const { certificatePem, content = 'aes256-cbc', transport = 'rsa-oaep-mgf1p', shape = 'okta', seed = 'seed' } = options;
   const placement = options.placement ?? (shape === 'okta' ? 'retrieval' : 'keyinfo');
   const key = options.contentKey ?? bytes(seed, 'key', CONTENT[content].key);
-  const plaintext = Buffer.from(options.plaintext ?? assertionXml, 'utf8');
+  const plaintext = Buffer.isBuffer(options.plaintext) ? options.plaintext : Buffer.from(options.plaintext ?? assertionXml, 'utf8');
   let cipherValue = encryptContent(content, key, plaintext, seed);
   if (options.ciphertext) cipherValue = options.ciphertext(cipherValue);
   let wrapped = wrapKey(transport, certificatePem, key);

@@ -124,9 +124,9 @@ async function decryptInPlace(cfg: ResolvedConfig, parsed: ParsedResponse, keys:
   if (signatures.some((s) => s.parentNode === encrypted)) {
     throw new SamlError('SIGNATURE_INVALID', 'Expected at most one Signature on the Response; found a Signature on the EncryptedAssertion.');
   }
-  if (responseSignature === null && cfg.requireSignedResponse) requireSignatures(cfg, null, null);
+  if (responseSignature === null && cfg.requireSignedResponse) throw responseSignatureMissing(false);
   if (responseSignature !== null) await verifySignature(response, responseSignature, keys, cfg.allowSha1, createSubtreeReuse(encrypted), now);
-  const assertion = await decryptAssertion(encrypted, { keys: decryptionKeys, allowTripleDes: cfg.allowTripleDes, limits: cfg.xmlLimits, maxBytes: cfg.maxBodyBytes });
+  const assertion = await decryptAssertion(encrypted, { keys: decryptionKeys, allowTripleDes: cfg.allowTripleDes, limits: cfg.xmlLimits });
   response.replaceChild(parsed.document.importNode(assertion, true), encrypted);
   return indexResponse(parsed.document, response);
 }
@@ -159,14 +159,16 @@ function placeSignatures({ response, signatures }: ParsedResponse, assertion: El
   return { responseSignature, assertionSignature };
 }
 
+function responseSignatureMissing(neither: boolean): SamlError {
+  return new SamlError(
+    'SIGNATURE_MISSING',
+    neither ? 'Neither the Response nor the Assertion is signed.' : 'Expected a signed Response (policy.requireSignedResponse); the Response has no Signature.',
+    idpHint('Have the IdP sign both', '"Response" and "Assertion Signature" = Signed', 'Signing Option "Sign SAML response and assertion"', '.'),
+  );
+}
+
 function requireSignatures(cfg: ResolvedConfig, responseSignature: Element | null, assertionSignature: Element | null): void {
-  if (responseSignature === null && (cfg.requireSignedResponse || assertionSignature === null)) {
-    throw new SamlError(
-      'SIGNATURE_MISSING',
-      assertionSignature === null ? 'Neither the Response nor the Assertion is signed.' : 'Expected a signed Response (policy.requireSignedResponse); the Response has no Signature.',
-      idpHint('Have the IdP sign both', '"Response" and "Assertion Signature" = Signed', 'Signing Option "Sign SAML response and assertion"', '.'),
-    );
-  }
+  if (responseSignature === null && (cfg.requireSignedResponse || assertionSignature === null)) throw responseSignatureMissing(assertionSignature === null);
   if (assertionSignature === null && cfg.requireSignedAssertion) {
     throw new SamlError(
       'SIGNATURE_MISSING',

@@ -65,8 +65,6 @@ export interface DecryptionSettings {
   keys: readonly DecryptionKey[];
   allowTripleDes: boolean;
   limits: XmlLimits;
-  /** The largest plaintext accepted, in bytes. */
-  maxBytes: number;
 }
 
 /** What the shape check found: everything the crypto needs, read before any of it runs. */
@@ -262,13 +260,13 @@ function unpad(plain: Uint8Array, size: number): Uint8Array {
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * UTF-8 XML of one saml:Assertion, parsed by the one strict parser under the same limits, inside
+ * UTF-8 XML of one saml:Assertion, parsed by the one strict parser under the same limits (its size
+ * is bounded by policy.maxBodyBytes: the plaintext is shorter than the base64 ciphertext), inside
  * an element declaring every namespace in scope at the EncryptedAssertion, so a prefix declared on
  * the Response still resolves.
  */
 function parsePlaintext(plaintext: Uint8Array, encrypted: Element, settings: DecryptionSettings): Element {
   try {
-    if (plaintext.length > settings.maxBytes) throw new Error('size');
     const text = decoder.decode(plaintext);
     const document = parseXml(`<saml-core-plaintext${namespaceContext(encrypted)}>${text}</saml-core-plaintext>`, settings.limits);
     const wrapper = rootElement(document);
