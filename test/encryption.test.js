@@ -110,7 +110,7 @@ test('rsa-1_5 key transport: policy.allowRsa15KeyTransport true is CONFIG_INVALI
 });
 
 test('bleichenbacher: rsa-1_5 key transport is refused before any decryption', async () => {
-  await rejects(validate(encryptedXml({ encryption: { transport: 'rsa-1_5' } })), 'ALGORITHM_NOT_ALLOWED', /rsa-1_5/);
+  await rejects(validate(encryptedXml({ encryption: { transport: 'rsa-1_5' } })), 'ALGORITHM_NOT_ALLOWED', /PKCS#1 v1\.5 key transport/);
 });
 
 test('3des downgrade: tripledes-cbc is refused unless policy.allowTripleDes', async () => {
@@ -169,6 +169,19 @@ test('padding oracle: only the last byte of ISO 10126 padding is read, 1..16', a
     const padded = `${' '.repeat(extra)}`;
     const result = await validate(encryptedXml({ encrypted: (a) => encryptedAssertion(`${a}${padded}`, { certificatePem: sp.certificatePem, seed: `pad-${extra}` }) }));
     assert.is(result.nameId, 'jane.doe@example.com');
+  }
+});
+
+test('padding oracle: a pad length beyond the block (or 0) is refused, even when what remains would parse', async () => {
+  const assertion = serializeXml(findAssertion(parseXml(signResponse(buildResponse({ shape: 'okta', now: new Date('2026-11-22T10:00:00Z'), assertionId: 'idpad' }), { ...okta, signResponse: false }))));
+  const block = 16 - (Buffer.byteLength(assertion) % 16);
+  for (const [padLength, valid] of [[17, false], [0, false], [16, true]]) {
+    // Spaces up to a block boundary, then a block of padding whose last byte claims padLength.
+    const plaintext = `${assertion}${' '.repeat(block)}`;
+    const padding = Buffer.concat([Buffer.alloc(15, 0x20), Buffer.from([padLength])]);
+    const xml = encryptedXml({ spec: { assertionId: 'idpad' }, encrypted: () => encryptedAssertion('', { certificatePem: sp.certificatePem, plaintext, padding, seed: `pad${padLength}` }) });
+    if (valid) assert.is((await validate(xml)).nameId, 'jane.doe@example.com');
+    else await rejects(validate(xml, config({ policy: ASSERTION_SIGNED_ONLY })), 'DECRYPTION_FAILED');
   }
 });
 
@@ -239,6 +252,7 @@ test('structure: Type Element, one EncryptedData, the key inside KeyInfo or a na
     [(x) => x.replace('</saml2:EncryptedAssertion>', '<saml2:Other/></saml2:EncryptedAssertion>'), /one xenc:EncryptedData and EncryptedKey elements/],
     [(x) => x.replace(/<ds:RetrievalMethod[^>]*\/>/, ''), /exactly one EncryptedKey, RetrievalMethod or KeyName/],
     [(x) => x.replace(/<ds:RetrievalMethod[^>]*\/>/, '<ds:X509Data/>'), /found "ds:X509Data"/],
+    [(x) => x.replace(/<ds:RetrievalMethod[^>]*\/>/, '$&<ds:KeyName>k</ds:KeyName>'), /found 2 elements/],
     [(x) => x.replace(/URI="#_[0-9a-f]+"\/>/, 'URI="#_nosuchkey"/>'), /0 of them named/],
     [(x) => x.replace(/(<ds:RetrievalMethod[^>]*) URI="#/, '$1 URI="https://attacker.example/key.xml#'), /same-document RetrievalMethod URI/],
     [(x) => x.replace(/<ds:RetrievalMethod Type="[^"]*"/, `<ds:RetrievalMethod Type="${XENC}EncryptedData"`), /Type xenc#EncryptedKey/],

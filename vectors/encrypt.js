@@ -35,14 +35,14 @@ function bytes(seed, role, length) {
 }
 
 /** The ciphertext (IV ‖ ciphertext [‖ tag]) of `plaintext` with `key`, ISO 10126 padding for CBC. */
-export function encryptContent(algorithm, key, plaintext, seed) {
+export function encryptContent(algorithm, key, plaintext, seed, forcedPadding) {
   const alg = CONTENT[algorithm];
   const iv = bytes(seed, 'iv', alg.iv);
   const cipher = createCipheriv(alg.cipher, key, iv);
   if (alg.block) {
     cipher.setAutoPadding(false);
     const pad = alg.block - (plaintext.length % alg.block);
-    const padding = Buffer.concat([bytes(seed, 'pad', pad - 1), Buffer.from([pad])]);
+    const padding = forcedPadding ?? Buffer.concat([bytes(seed, 'pad', pad - 1), Buffer.from([pad])]);
     return Buffer.concat([iv, cipher.update(Buffer.concat([plaintext, padding])), cipher.final()]);
   }
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
@@ -62,14 +62,14 @@ const certBase64 = (pem) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, 
  * An EncryptedAssertion holding `assertionXml` (a serialized saml:Assertion). Options: certificatePem
  * (the SP's encryption certificate), content, transport, shape ('okta' | 'azure'), placement
  * ('retrieval' | 'keyinfo' | 'keyname'; default: Okta retrieval, Entra keyinfo), seed (IDs, keys,
- * IVs), and the hooks plaintext/ciphertext/wrappedKey to build attacks.
+ * IVs), and the hooks plaintext/padding/ciphertext/wrappedKey/keyCipherValue/retrievalUri to build attacks.
  */
 export function encryptedAssertion(assertionXml, options) {
   const { certificatePem, content = 'aes256-cbc', transport = 'rsa-oaep-mgf1p', shape = 'okta', seed = 'seed' } = options;
   const placement = options.placement ?? (shape === 'okta' ? 'retrieval' : 'keyinfo');
   const key = options.contentKey ?? bytes(seed, 'key', CONTENT[content].key);
   const plaintext = Buffer.isBuffer(options.plaintext) ? options.plaintext : Buffer.from(options.plaintext ?? assertionXml, 'utf8');
-  let cipherValue = encryptContent(content, key, plaintext, seed);
+  let cipherValue = encryptContent(content, key, plaintext, seed, options.padding);
   if (options.ciphertext) cipherValue = options.ciphertext(cipherValue);
   let wrapped = wrapKey(transport, certificatePem, key);
   if (options.wrappedKey) wrapped = options.wrappedKey(wrapped);
