@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { rejects } from './rejects.js';
-import { createMemoryReplayStore, validateResponse } from '../dist/index.js';
+import { checkConfig, createMemoryReplayStore, validateResponse } from '../dist/index.js';
 import { TEST_IDPS, TEST_SP, buildResponse, findAssertion, parseXml, serializeXml, signResponse, toPostBody } from '../dist/node/test-idp.js';
 import { encryptedAssertion, XENC } from '../vectors/encrypt.js';
 import { OWN_VECTORS, readVectors } from './vector-files.js';
@@ -91,6 +91,13 @@ test('config: a certificate, a public key, an encrypted PEM, a small key or junk
   await rejects(validate(xml, config({ decryptionKeys: small.privateKeyPem, policy: { minRsaKeyBits: 1024 } })), 'DECRYPTION_FAILED');
   // The index names the bad entry of a rollover list.
   await rejects(validate(xml, config({ decryptionKeys: [sp.privateKeyPem, sp.certificatePem] })), 'CONFIG_INVALID', /sp\.decryptionKeys\[1\]/);
+});
+
+test('config: a bad decryption key is CONFIG_INVALID before any encrypted response, in checkConfig too', async () => {
+  const plain = signResponse(buildResponse({ shape: 'okta', now: new Date('2026-11-22T10:00:00Z'), responseId: 'idplainr', assertionId: 'idplaina' }), okta);
+  await rejects(validate(plain, config({ decryptionKeys: sp.certificatePem })), 'CONFIG_INVALID', /sp\.decryptionKeys\[0\] is a certificate/);
+  await rejects(checkConfig(config({ decryptionKeys: small.privateKeyPem })), 'CONFIG_INVALID', /1024-bit RSA key/);
+  assert.ok((await checkConfig(config())).certificates.length === 1);
 });
 
 test('config: a PKCS#1 key in any line wrapping, and sp.encryptionCertificate checked as one PEM certificate', async () => {

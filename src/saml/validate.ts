@@ -6,7 +6,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { createSubtreeReuse } from '../xml/canonicalize.js';
 import { loadVerificationKeys, type VerificationKey } from '../certificates.js';
-import { loadDecryptionKeys } from '../private-keys.js';
+import { loadDecryptionKeys, type DecryptionKey } from '../private-keys.js';
 import { resolveConfig, type ResolvedConfig } from '../config.js';
 import { checkRelayState, decodeBody } from './decode.js';
 import { SamlError, hintForIdp, idpHint, idpKindOf, show, type IdpKind } from '../errors.js';
@@ -34,6 +34,9 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   seen.idp = idpKindOf(cfg.idpEntityId);
   const { now, requestIds } = checkOptions(options);
   const keys = usableKeys(cfg, await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits), now);
+  // Checked at every call (imported once, cached): a bad decryption key is a config error even
+  // before the first encrypted response arrives.
+  const decryptionKeys = await loadDecryptionKeys(cfg.decryptionKeys, cfg.minRsaKeyBits);
 
   const { xml, relayState } = decodeBody(body, cfg.maxBodyBytes);
   checkRelayState(relayState, cfg.maxRelayStateBytes);
@@ -45,7 +48,7 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   // closes the padding and key-transport oracles); the decrypted Assertion then takes its place and
   // goes the way a plain one does.
   const decrypted = parsed.encryptedAssertions.length > 0;
-  if (decrypted) parsed = await decryptInPlace(cfg, parsed, keys, now);
+  if (decrypted) parsed = await decryptInPlace(cfg, parsed, keys, decryptionKeys, now);
   const assertion = theAssertion(parsed);
 
   const { responseSignature, assertionSignature } = placeSignatures(parsed, assertion);
@@ -102,9 +105,9 @@ function issuerText(response: Element): string | null {
  * plain Assertion anywhere, and the Response signature (when there is one, and there must be one
  * unless policy.requireSignedResponse is false) verified over the ciphertext.
  */
-async function decryptInPlace(cfg: ResolvedConfig, parsed: ParsedResponse, keys: VerificationKey[], now: number): Promise<ParsedResponse> {
+async function decryptInPlace(cfg: ResolvedConfig, parsed: ParsedResponse, keys: VerificationKey[], decryptionKeys: DecryptionKey[], now: number): Promise<ParsedResponse> {
   const { response, encryptedAssertions, assertions, signatures } = parsed;
-  if (cfg.decryptionKeys.length === 0) {
+  if (decryptionKeys.length === 0) {
     throw new SamlError(
       'ENCRYPTED_ASSERTION_UNSUPPORTED',
       'The Response carries an EncryptedAssertion, and no sp.decryptionKeys is configured to decrypt it.',
@@ -118,7 +121,6 @@ async function decryptInPlace(cfg: ResolvedConfig, parsed: ParsedResponse, keys:
   if (encrypted.parentNode !== response) {
     throw new SamlError('INVALID_ASSERTION', `Expected the EncryptedAssertion as a direct child of the Response; found it inside ${show(encrypted.parentNode?.nodeName)}.`);
   }
-  const decryptionKeys = await loadDecryptionKeys(cfg.decryptionKeys, cfg.minRsaKeyBits);
   // Every Signature outside the ciphertext must be the Response's own.
   const { responseSignature } = placeSignatures(parsed, encrypted);
   if (signatures.some((s) => s.parentNode === encrypted)) {

@@ -19,7 +19,7 @@ export const XMLENC_MUTATIONS = [
   { name: 'xmlenc: EncryptedKey children allow-list', file: X, from: 'if (unknown !== undefined)', to: 'if (false)' },
   { name: 'xmlenc: rsa-1_5 refused (Bleichenbacher)', file: X, from: 'if (algorithm === KEY_TRANSPORT.rsa15) {', to: 'if (false) {' },
   { name: 'xmlenc: key transport RSA-OAEP only', file: X, from: 'if (algorithm !== KEY_TRANSPORT.oaepMgf1p && algorithm !== KEY_TRANSPORT.oaep) {', to: 'if (false) {' },
-  { name: 'xmlenc: OAEP parameter allow-list', file: X, from: "else\n            throw notAllowed(`The EncryptedKey's RSA-OAEP has parameter", to: "else\n            continue; throw notAllowed(`The EncryptedKey's RSA-OAEP has parameter" },
+  { name: 'xmlenc: OAEP parameter allow-list', file: X, from: "else\n            throw notAllowed(`The EncryptedKey's RSA-OAEP has parameter", to: "else if (false)\n            throw notAllowed(`The EncryptedKey's RSA-OAEP has parameter" },
   { name: 'xmlenc: OAEP digest and MGF1 hash match', file: X, from: 'if (mgf !== digest) {', to: 'if (false) {' },
   { name: 'xmlenc: OAEPparams in base64', file: X, from: 'if (label === null)', to: 'if (false)' },
   { name: 'xmlenc: one CipherData in the EncryptedKey', file: X, from: 'if (found.length !== 1)', to: 'if (found.length === 0)' },
@@ -33,7 +33,7 @@ export const XMLENC_MUTATIONS = [
   { name: 'xmlenc: plaintext root is a saml:Assertion', file: X, from: "element.localName === 'Assertion' && element.namespaceURI === NS.assertion", to: 'true' },
   { name: 'xmlenc: plaintext in the EncryptedAssertion namespace context', file: X, from: '${namespaceContext(encrypted)}', to: '' },
   // Order and wiring
-  { name: 'decryption: no keys configured is ENCRYPTED_ASSERTION_UNSUPPORTED', file: V, from: 'if (cfg.decryptionKeys.length === 0) {', to: 'if (false) {' },
+  { name: 'decryption: no keys configured is ENCRYPTED_ASSERTION_UNSUPPORTED', file: V, from: 'if (decryptionKeys.length === 0) {', to: 'if (false) {' },
   { name: 'decryption: one EncryptedAssertion, no plain Assertion beside it', file: V, from: 'if (encryptedAssertions.length !== 1 || assertions.length > 0) {', to: 'if (false) {' },
   { name: 'decryption: EncryptedAssertion a direct child of the Response', file: V, from: 'if (encrypted.parentNode !== response) {', to: 'if (false) {' },
   { name: 'decryption: no Signature on the EncryptedAssertion', file: V, from: 'if (signatures.some((s) => s.parentNode === encrypted)) {', to: 'if (false) {' },
