@@ -26,7 +26,6 @@ export const XMLENC_MUTATIONS = [
   { name: 'xmlenc: ciphertext inline (no CipherReference)', file: X, from: "if (!isXenc(value, 'CipherValue') || rest.length > 0) {", to: 'if (value === undefined) {' },
   // Crypto
   { name: 'xmlenc: content key length matches the algorithm', file: X, from: 'if (contentKey === null || contentKey.length !== parts.content.keyBytes)', to: 'if (contentKey === null)' },
-  { name: 'xmlenc: full 128-bit GCM tag', file: X, from: 'tagLength: 128', to: 'tagLength: 64' },
   { name: 'xmlenc: ISO 10126 pad length 1..block', file: X, from: 'if (pad < 1 || pad > size)', to: 'if (false)' },
   // Plaintext
   { name: 'xmlenc: plaintext is one Assertion and white space only', file: X, from: 'else if (n.nodeType !== 3 || /\\S/.test(n.data))', to: 'else if (false)' },
