@@ -84,7 +84,7 @@ const samlCore = {
         `validateResponse with every check on; signatures required: Response ${p.requireSignedResponse}, Assertion ${p.requireSignedAssertion}; NameID format ${p.nameIdFormat}`,
         `requestId ${vector.request_id ?? 'null (IdP-initiated)'}; fixed now ${vector.now}; a replay store that accepts repeats`,
       ],
-      unmapped: vector.sp?.decryptionPrivateKey ? ['decryptionPrivateKey (no decryption: encrypted assertions are rejected)'] : [],
+      unmapped: [],
     };
   },
 };
@@ -165,6 +165,7 @@ const samlifyCandidate = {
       assertionConsumerService: [{ Binding: binding.post, Location: vector.sp.acsUrl }],
       wantAssertionsSigned: true,
       wantMessageSigned: true,
+      ...(vector.sp?.decryptionPrivateKey ? { encPrivateKey: [vector.sp.decryptionPrivateKey].flat()[0] } : {}),
       // [notBefore, notOnOrAfter] drifts: emulates judging at vector.now with saml-core's skew.
       ...(emulateNow ? { clockDrifts: [offset - DEFAULT_SKEW_MS, offset + DEFAULT_SKEW_MS] } : {}),
     });
@@ -174,6 +175,7 @@ const samlifyCandidate = {
         signingCert: vector.idp_config.certificates,
         singleSignOnService: [{ Binding: binding.redirect, Location: vector.idp_config.ssoUrl ?? 'https://idp.invalid/sso' }],
         wantAuthnRequestsSigned: false,
+        ...(vector.sp?.decryptionPrivateKey ? { isAssertionEncrypted: true } : {}),
       }),
     );
     return {
@@ -189,7 +191,6 @@ const samlifyCandidate = {
       unmapped: [
         'both signatures required: no option (it accepts the response when either signature verifies; its want* flags do not change how a response is verified)',
         'audience, InResponseTo, Destination and Recipient (no option: not checked)',
-        ...(vector.sp?.decryptionPrivateKey ? ['decryptionPrivateKey (not mapped)'] : []),
         ...unmappedPolicy(vector, { signatures: false }),
       ],
     };

@@ -42,15 +42,16 @@ function options() {
       rounds: { type: 'string' },
       json: { type: 'string' },
       adversarial: { type: 'boolean', default: false },
+      encrypted: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    print('usage: node bench/run.js [--quick] [--fixtures a,b] [--vector FILE]... [--rounds N] [--json FILE] [--adversarial]');
+    print('usage: node bench/run.js [--quick] [--fixtures a,b] [--vector FILE]... [--rounds N] [--json FILE] [--adversarial] [--encrypted]');
     print(`fixtures: ${FIXTURE_NAMES.join(', ')}`);
     process.exit(0);
   }
-  const fixtures = values.fixtures ? values.fixtures.split(',').map((s) => s.trim()).filter(Boolean) : values.vector.length || values.adversarial ? [] : FIXTURE_NAMES;
+  const fixtures = values.fixtures ? values.fixtures.split(',').map((s) => s.trim()).filter(Boolean) : values.vector.length || values.adversarial || values.encrypted ? [] : FIXTURE_NAMES;
   for (const name of fixtures) if (!FIXTURE_NAMES.includes(name)) throw new Error(`unknown fixture ${name}; known: ${FIXTURE_NAMES.join(', ')}`);
   const settings = { ...MODES[values.quick ? 'quick' : 'full'] };
   if (values.rounds !== undefined) {
@@ -59,8 +60,10 @@ function options() {
   }
   const specs = [...fixtures.map((fixture) => ({ fixture })), ...values.vector.map((vector) => ({ vector }))];
   // The adversarial table runs in every run that includes all fixtures, and alone with --adversarial.
-  const adversarial = values.adversarial || (!values.fixtures && !values.vector.length);
-  return { mode: values.quick ? 'quick' : 'full', settings, specs, json: values.json, adversarial };
+  const adversarial = values.adversarial || (!values.fixtures && !values.vector.length && !values.encrypted);
+  // So does the encrypted-assertion table, and alone with --encrypted.
+  const encrypted = values.encrypted || (!values.fixtures && !values.vector.length && !values.adversarial);
+  return { mode: values.quick ? 'quick' : 'full', settings, specs, json: values.json, adversarial, encrypted };
 }
 
 const versionOf = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
@@ -255,6 +258,56 @@ function adversarialTable({ normal, rows }) {
 
 // ---------------------------------------------------------------------------------------------
 
+// The same Okta login, plain and with its signed Assertion encrypted (AES-256-CBC, RSA-OAEP): our
+// vectors okta-sp-initiated and okta-encrypted-aes256-cbc. The peers that decrypt (node-saml,
+// samlify) are timed with saml-core in the same interleaved rounds.
+const ENCRYPTED_PAIR = { plain: 'vectors/okta/okta-sp-initiated.json', encrypted: 'vectors/okta/okta-encrypted-aes256-cbc.json' };
+const DECRYPTING = ['saml-core', 'node-saml', 'samlify'];
+
+async function encryptedTable(settings) {
+  const failures = [];
+  const entries = [];
+  const cases = { plain: await loadCase({ vector: fileURLToPath(new URL(`../${ENCRYPTED_PAIR.plain}`, import.meta.url)) }), encrypted: await loadCase({ vector: fileURLToPath(new URL(`../${ENCRYPTED_PAIR.encrypted}`, import.meta.url)) }) };
+  const notes = [];
+  for (const candidate of CANDIDATES.filter((c) => DECRYPTING.includes(c.name))) {
+    for (const [kind, benchCase] of Object.entries(cases)) {
+      let validator;
+      try {
+        validator = await candidate.setup(benchCase.vector, { emulateNow: true });
+      } catch (error) {
+        notes.push(`${candidate.name} ${kind}: setup failed: ${messageOf(error)}`);
+        continue;
+      }
+      const input = benchCase.inputs.vector;
+      const verdict = await judge(validator, input, benchCase.expected.vector);
+      if (!isRight(verdict)) {
+        const why = verdict.accepted ? `returned NameID ${verdict.nameId}` : verdict.error;
+        notes.push(`${candidate.name} ${kind}: not timed (${why})`);
+        if (candidate.name === 'saml-core') failures.push(`encrypted table: saml-core ${kind}: ${why}`);
+        continue;
+      }
+      entries.push({ name: `${candidate.name}/${kind}`, fn: () => validator.validate(input) });
+    }
+  }
+  const timings = await compare(entries, settings);
+  const us = (name) => timings.get(name)?.usPerOp ?? null;
+  const rows = DECRYPTING.map((name) => {
+    const plain = us(`${name}/plain`);
+    const enc = us(`${name}/encrypted`);
+    return { candidate: name, plainUs: plain, encryptedUs: enc, decryptionUs: plain !== null && enc !== null ? enc - plain : null, encryptedRatio: enc !== null && us('saml-core/encrypted') ? enc / us('saml-core/encrypted') : null };
+  });
+  const fmt = (v) => (v === null ? '—' : micros(v));
+  const text = [
+    '## Encrypted assertion (AES-256-CBC, RSA-OAEP 2048)',
+    '',
+    `The same Okta login plain (${ENCRYPTED_PAIR.plain}) and with its signed Assertion encrypted (${ENCRYPTED_PAIR.encrypted}), both signatures verified; the libraries that decrypt, timed in the same interleaved rounds. Decryption cost = encrypted − plain; ratio = the candidate's encrypted time over saml-core's.`,
+    '',
+    table(['candidate', 'plain µs/op', 'encrypted µs/op', 'decryption µs', 'encrypted, ratio to saml-core'], rows.map((r) => [r.candidate, fmt(r.plainUs), fmt(r.encryptedUs), fmt(r.decryptionUs), r.encryptedRatio === null ? '—' : ratio(r.encryptedRatio)])),
+    ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : []),
+  ].join('\n');
+  return { rows, notes, text, failures };
+}
+
 function fixtureFailures(caseResult) {
   if (!caseResult.spec.fixture) return [];
   const failures = [];
@@ -268,7 +321,7 @@ function fixtureFailures(caseResult) {
 }
 
 async function main() {
-  const { mode, settings, specs, json, adversarial } = options();
+  const { mode, settings, specs, json, adversarial, encrypted } = options();
   const started = Date.now();
   const meta = {
     date: new Date().toISOString(),
@@ -383,8 +436,17 @@ async function main() {
     print(adversarialTable(adversarialResult));
   }
 
+  let encryptedResult = null;
+  if (encrypted) {
+    log('encrypted assertion');
+    encryptedResult = await encryptedTable(settings);
+    print();
+    print(encryptedResult.text);
+  }
+
   const failures = caseResults.flatMap(fixtureFailures);
   if (adversarialResult) failures.push(...adversarialFailures(adversarialResult));
+  if (encryptedResult) failures.push(...encryptedResult.failures);
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   print();
   print(`Run took ${seconds} s.`);
@@ -397,6 +459,7 @@ async function main() {
       authnRequest: authnRows,
       sizeScaling: scaling,
       adversarial: adversarialResult,
+      encrypted: encryptedResult?.rows ?? null,
       failures,
     };
     writeFileSync(json, `${JSON.stringify(data, null, 2)}\n`);

@@ -6,6 +6,7 @@
  */
 import { loadVerificationKeys } from './certificates.js';
 import { resolveConfig } from './config.js';
+import { loadDecryptionKeys } from './private-keys.js';
 import { SamlError } from './errors.js';
 import type { SamlConfig } from './types.js';
 
@@ -52,6 +53,7 @@ export async function checkConfig(config: SamlConfig, options: { now?: Date } = 
   if (!Number.isFinite(now)) throw new SamlError('INVALID_INPUT', 'Expected options.now to be a valid Date.');
   const cfg = resolveConfig(config);
   const keys = await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits);
+  await loadDecryptionKeys(cfg.decryptionKeys, cfg.minRsaKeyBits);
   const warnings: ConfigWarning[] = [];
   const certificates = keys.map((key, index): CertificateInfo => {
     const field = `idp.certificates[${index}]`;

@@ -20,6 +20,9 @@ export interface ResolvedConfig {
   idpEntityId: string | null;
   ssoUrl: string | null;
   certificates: readonly string[];
+  /** sp.decryptionKeys, as PEM texts; empty when none is configured. */
+  decryptionKeys: readonly string[];
+  allowTripleDes: boolean;
   requireSignedResponse: boolean;
   requireSignedAssertion: boolean;
   /** A full format URI, or null for 'any'. */
@@ -82,7 +85,7 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 const CONFIG_KEYS = ['sp', 'idp', 'policy', 'replayStore'] as const;
-const SP_KEYS = ['entityId', 'acsUrl'] as const;
+const SP_KEYS = ['entityId', 'acsUrl', 'decryptionKeys', 'encryptionCertificate'] as const;
 const IDP_KEYS = ['entityId', 'ssoUrl', 'certificates'] as const;
 const POLICY_KEYS = [
   'requireSignedResponse',
@@ -97,6 +100,8 @@ const POLICY_KEYS = [
   'maxRelayStateBytes',
   'replayStoreTimeoutMs',
   'rejectExpiredCertificates',
+  'allowRsa15KeyTransport',
+  'allowTripleDes',
 ] as const;
 
 function resolveFresh(config: SamlConfig): ResolvedConfig {
@@ -122,6 +127,19 @@ function resolveFresh(config: SamlConfig): ResolvedConfig {
     );
   }
 
+  const decryptionKeys = pemList(sp.decryptionKeys, 'sp.decryptionKeys', 'the SP\'s RSA private key (PEM) or an array of them');
+  if (sp.encryptionCertificate !== undefined && (typeof sp.encryptionCertificate !== 'string' || !/^\s*-----BEGIN CERTIFICATE-----\r?\n[\s\S]+\n-----END CERTIFICATE-----\s*$/.test(sp.encryptionCertificate))) {
+    throw configError('sp.encryptionCertificate must be one PEM certificate (-----BEGIN CERTIFICATE-----), the certificate of sp.decryptionKeys', sp.encryptionCertificate);
+  }
+  if (policy.allowRsa15KeyTransport === true) {
+    throw new SamlError(
+      'CONFIG_INVALID',
+      'Invalid configuration: policy.allowRsa15KeyTransport is true, but saml-core never decrypts RSA PKCS#1 v1.5 key transport (xmlenc#rsa-1_5): WebCrypto has no such decryption, Node refuses it (the Marvin attack, CVE-2023-46809), and no implementation available in every runtime is constant-time (docs/encryption.md).',
+      idpHint('Remove policy.allowRsa15KeyTransport and have the IdP wrap the key with RSA-OAEP', 'Key Transport Algorithm = RSA-OAEP', 'RSA-OAEP is the default', '.'),
+    );
+  }
+  bool(policy.allowRsa15KeyTransport, 'policy.allowRsa15KeyTransport', false);
+
   const format = policy.nameIdFormat === undefined ? 'emailAddress' : requiredString(policy.nameIdFormat, 'policy.nameIdFormat', 'a NameID format URI or "any"');
   const replayStore = config.replayStore ?? (processReplayStore ??= createMemoryReplayStore());
   if (typeof replayStore !== 'object' || replayStore === null || typeof replayStore.remember !== 'function') {
@@ -134,6 +152,8 @@ function resolveFresh(config: SamlConfig): ResolvedConfig {
     idpEntityId,
     ssoUrl,
     certificates: Object.freeze([...certificates]),
+    decryptionKeys,
+    allowTripleDes: bool(policy.allowTripleDes, 'policy.allowTripleDes', false),
     requireSignedResponse: bool(policy.requireSignedResponse, 'policy.requireSignedResponse', true),
     requireSignedAssertion: bool(policy.requireSignedAssertion, 'policy.requireSignedAssertion', true),
     nameIdFormat: format === 'any' ? null : (NAMEID_FORMATS[format] ?? format),
@@ -148,6 +168,16 @@ function resolveFresh(config: SamlConfig): ResolvedConfig {
     rejectExpiredCertificates: bool(policy.rejectExpiredCertificates, 'policy.rejectExpiredCertificates', false),
     replayStore,
   };
+}
+
+/** An optional PEM or non-empty array of PEMs; none is an empty list. */
+function pemList(value: unknown, name: string, what: string): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v.trim() === '')) {
+    throw configError(`${name} must be ${what}`, value);
+  }
+  return Object.freeze([...(list as string[])]);
 }
 
 function xmlLimits(value: unknown): XmlLimits {

@@ -1,7 +1,17 @@
 /** Public types of saml-core. */
 
 export interface SamlConfig {
-  sp: { entityId: string; acsUrl: string };
+  sp: {
+    entityId: string;
+    acsUrl: string;
+    /**
+     * The SP's RSA private key(s), PEM (PKCS#8 or PKCS#1), to decrypt an EncryptedAssertion; several
+     * during a key rollover, each tried. Without it an EncryptedAssertion is rejected. See docs/encryption.md.
+     */
+    decryptionKeys?: string | string[];
+    /** The certificate of the SP's encryption key (PEM), which the IdP encrypts to. */
+    encryptionCertificate?: string;
+  };
   idp: {
     entityId?: string;
     ssoUrl?: string;
@@ -48,6 +58,13 @@ export interface SamlPolicy {
    * certificates valid at the validation instant are used.
    */
   rejectExpiredCertificates?: boolean;
+  /**
+   * Default false. RSA PKCS#1 v1.5 key transport (xmlenc#rsa-1_5) is always refused (Bleichenbacher
+   * and Marvin attacks; no runtime offers a safe decryption): true is a configuration error. See docs/encryption.md.
+   */
+  allowRsa15KeyTransport?: boolean;
+  /** Default false: an EncryptedAssertion encrypted with xmlenc#tripledes-cbc is refused (AES only). */
+  allowTripleDes?: boolean;
 }
 
 /** Structural limits of an XML document; exceeding one is INVALID_XML naming the limit and the value. */

@@ -24,6 +24,8 @@ declare const session: Session;
 declare const config: import('saml-core').SamlConfig;
 declare const oktaCertificatePem: string;
 declare const metadataUrl: string;           // the IdP's metadata URL the admin pasted
+declare const spEncryptionKeyPem: string;      // docs/encryption.md: the SP's decryption key and its certificate
+declare const spEncryptionCertPem: string;
 declare const req: Request;                  // the incoming ACS request (fetch-style)
 declare function redirect(url: string): void;
 declare function signIn(user: string, attributes: Record<string, string[]>): void;

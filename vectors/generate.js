@@ -12,13 +12,16 @@
  * The `signatures` key of each vector is this script's claim; vectors/check-signatures.sh has xmlsec1
  * confirm every one of them.
  */
-import { createCipheriv, createHash, generateKeyPairSync } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createCipheriv, createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import * as idp from '../dist/node/test-idp.js';
 import { CLASS_OF_CODE } from '../test/vector-runner.js';
+import { XENC, encryptedAssertion } from './encrypt.js';
+import { tmpdir } from 'node:os';
 
 const { ALG, NS, NAMEID_FORMAT, STATUS, CONFIRMATION_METHOD, TEST_SP, TEST_IDPS, el, renderXml } = idp;
 
@@ -66,6 +69,9 @@ const RSA_KEYS = {
   'azure-next': { commonName: 'Microsoft Azure Federated SSO Certificate (saml-core test, next)' },
   attacker: { commonName: 'attacker.example' },
   'small-1024': { commonName: 'legacy IdP with a 1024-bit key (saml-core test)', bits: 1024 },
+  // The SP's encryption key pairs (sp.decryptionKeys): the current one and the next (rollover).
+  'sp-encryption': { commonName: 'app.example.com SP encryption (saml-core test)' },
+  'sp-encryption-next': { commonName: 'app.example.com SP encryption, next (saml-core test)' },
 };
 
 /** RSA keys and certificates, made once (2025-01-01..2036-01-01) and then read back. */
@@ -211,6 +217,7 @@ function add({
   certificates = [KEYS[shape].certificatePem],
   replayOf = null,
   signatures,
+  decryptionKey,
 }) {
   if (vectors.some((v) => v.vector.name === name)) throw new Error(`duplicate vector name ${name}`);
   if (signatures === undefined) throw new Error(`${name}: say what xmlsec1 will find (signatures)`);
@@ -220,7 +227,7 @@ function add({
     category,
     description,
     source: SOURCE,
-    sp: { ...TEST_SP },
+    sp: { ...TEST_SP, ...(decryptionKey === undefined ? {} : { decryptionPrivateKey: decryptionKey }) },
     idp_config: idpConfig(shape, certificates),
     policy: { ...DEFAULT_POLICY, ...policy },
     allow_idp_initiated: allowIdpInitiated,
@@ -848,7 +855,7 @@ function structureAttacks() {
           el('xenc:CipherData', {}, el('xenc:CipherValue', {}, cipherText)))));
       root.replaceChild(encrypted, assertion);
     });
-    attack(name, 'okta', 'ENCRYPTED_ASSERTION_UNSUPPORTED', 'A signed Response whose signed Assertion is AES-256-CBC encrypted in a saml2:EncryptedAssertion (XML Encryption); saml-core does not decrypt, so it must say so rather than report a missing Assertion.', {
+    attack(name, 'okta', 'ENCRYPTED_ASSERTION_UNSUPPORTED', 'A signed Response whose signed Assertion is AES-256-CBC encrypted in a saml2:EncryptedAssertion (XML Encryption), with no sp.decryptionKeys configured; saml-core must say the key is missing rather than report a missing Assertion.', {
       xml: sign(xml, 'okta', { signAssertion: false }),
       signatures: sigs('valid', 'absent'),
     });
@@ -895,6 +902,177 @@ function structureAttacks() {
     attack(name, 'azure', 'INVALID_ASSERTION', 'A fully signed response whose Assertion carries saml:Advice holding another signed Assertion (for admin@example.com); nested Assertions must be refused, not searched for a NameID.', {
       xml: sign(idp.signElement(xml, { ...KEYS.azure, id: adviceId }), 'azure'),
       signatures: BOTH_VALID,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encrypted assertions (XML Encryption)
+// ---------------------------------------------------------------------------------------------
+
+const SP_KEY = KEYS['sp-encryption'];
+const SP_KEY_NEXT = KEYS['sp-encryption-next'];
+
+/**
+ * The Response of vector `name` with its Assertion (signed unless `signAssertion` is false) replaced
+ * by an EncryptedAssertion (vectors/encrypt.js), then the Response signed unless `signResponse` is false.
+ */
+function encryptedResponse(name, shape, { spec = {}, encryption = {}, signAssertion = true, signResponse = true, change } = {}) {
+  const built = build(name, shape, spec);
+  const inner = signAssertion ? sign(built, shape, { signResponse: false }) : built;
+  let xml = edit(inner, (doc, root) => {
+    const assertion = assertionOf(root);
+    const encrypted = encryptedAssertion(idp.serializeXml(assertion), { certificatePem: SP_KEY.certificatePem, shape, seed: name, ...encryption });
+    root.replaceChild(doc.importNode(idp.parseXml(encrypted).documentElement, true), assertion);
+  });
+  if (change) xml = edit(xml, change);
+  return signResponse ? sign(xml, shape, { signAssertion: false }) : xml;
+}
+
+/** xmlsec1 --decrypt (libxml2 and OpenSSL: no code of ours) must open the EncryptedAssertion to the Assertion `assertionId`. */
+function checkDecryptsWithXmlsec1(name, xml, privateKeyPem, assertionId) {
+  const dir = join(tmpdir(), `saml-core-xmlenc-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.xml`);
+  const keyFile = join(dir, `${name}.key.pem`);
+  // xmlsec1 resolves a KeyName in its keys manager, not by CarriedKeyName: it gets the same bytes
+  // with the KeyName turned into a RetrievalMethod to that EncryptedKey (the crypto is unchanged).
+  const keyId = /<xenc:EncryptedKey[^>]* Id="([^"]+)"/.exec(xml)?.[1];
+  writeFileSync(file, xml.replace(/<ds:KeyName>[^<]*<\/ds:KeyName>/, `<ds:RetrievalMethod Type="${XENC}EncryptedKey" URI="#${keyId}"/>`));
+  writeFileSync(keyFile, privateKeyPem);
+  let out;
+  try {
+    out = execFileSync('xmlsec1', ['--decrypt', '--privkey-pem', keyFile, '--id-attr:Id', `${XENC}:EncryptedKey`, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw new Error(`${name}: xmlsec1 --decrypt failed (apt-get install -y xmlsec1): ${error.stderr ?? error.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (!out.includes(`ID="${assertionId}"`) || out.includes('EncryptedData')) throw new Error(`${name}: xmlsec1 did not decrypt to Assertion ${assertionId}`);
+}
+
+/** A valid encrypted login, checked with xmlsec1 --decrypt. */
+function encryptedControl(name, shape, description, { encryption = {}, policy, decryptionKey = SP_KEY.privateKeyPem, xmlsecKey = SP_KEY.privateKeyPem, signAssertion = true, signResponse = true } = {}) {
+  const xml = encryptedResponse(name, shape, { encryption, signAssertion, signResponse });
+  // xmlsec1 1.2.37 (Debian 13) does not implement xmlenc11#rsa-oaep; those vectors rest on saml-core's
+  // WebCrypto and on the independent-encryptor tests (test/independent-encryptors.test.js).
+  if (encryption.transport !== 'rsa-oaep-sha256') checkDecryptsWithXmlsec1(name, xml, xmlsecKey, idFor(shape, name, 'assertion'));
+  add({
+    name,
+    shape,
+    category: 'control',
+    description,
+    body: post(xml),
+    expect: { valid: true, name_id: USER, attributes: ATTRIBUTES[shape], session_index: sessionIndexFor(shape, name) },
+    policy,
+    decryptionKey,
+    signatures: sigs(signResponse ? 'valid' : 'absent', 'absent'),
+  });
+}
+
+/** A rejected encrypted login. */
+function encryptedAttack(name, shape, code, description, { policy, decryptionKey = SP_KEY.privateKeyPem, signatures, ...build } = {}) {
+  const xml = build.xml ?? encryptedResponse(name, shape, build);
+  add({ name, shape, category: 'attack', description, body: post(xml), expect: rejected(code), policy, decryptionKey, signatures: signatures ?? sigs(build.signResponse === false ? 'absent' : 'valid', 'absent') });
+}
+
+function encryptedVectors() {
+  // Okta ("Assertion Encryption: Encrypted"): EncryptedKey beside the EncryptedData, named by a RetrievalMethod.
+  encryptedControl('okta-encrypted-aes256-cbc', 'okta', 'Okta with Assertion Encryption on (AES256-CBC, RSA-OAEP): the signed Assertion in a saml2:EncryptedAssertion whose EncryptedKey is a sibling named by ds:RetrievalMethod, the Response signed over the ciphertext; decrypted with sp.decryptionKeys and accepted.');
+  encryptedControl('okta-encrypted-aes128-cbc', 'okta', 'Okta AES128-CBC + RSA-OAEP (mgf1p, SHA-1); accepted.', { encryption: { content: 'aes128-cbc' } });
+  encryptedControl('okta-encrypted-aes256-gcm', 'okta', 'Okta AES256-GCM + RSA-OAEP; accepted.', { encryption: { content: 'aes256-gcm' } });
+  encryptedControl('okta-encrypted-aes128-gcm', 'okta', 'Okta AES128-GCM + RSA-OAEP; accepted.', { encryption: { content: 'aes128-gcm' } });
+  encryptedControl('okta-encrypted-aes192-gcm-oaep-sha256', 'okta', 'AES192-GCM with xmlenc11#rsa-oaep, SHA-256 digest and MGF1-SHA256; accepted.', { encryption: { content: 'aes192-gcm', transport: 'rsa-oaep-sha256' } });
+  encryptedControl('okta-encrypted-keyname', 'okta', 'The sibling EncryptedKey named by ds:KeyName and xenc:CarriedKeyName instead of a RetrievalMethod; accepted.', { encryption: { placement: 'keyname' } });
+  encryptedControl('okta-encrypted-tripledes-allowed', 'okta', '3DES-CBC content encryption (pysaml2\'s default) under policy allow_triple_des: true; accepted.', { encryption: { content: 'tripledes-cbc' }, policy: { allow_triple_des: true } });
+  // Entra ID (token encryption certificate) and AD FS: EncryptedKey inside the EncryptedData's KeyInfo.
+  encryptedControl('azure-encrypted-aes256-cbc', 'azure', 'Entra ID with a token encryption certificate: AES256-CBC, RSA-OAEP, the EncryptedKey inside the EncryptedData\'s KeyInfo, default-namespace EncryptedAssertion; accepted.');
+  encryptedControl('azure-encrypted-aes192-cbc', 'azure', 'AES192-CBC, EncryptedKey in KeyInfo; accepted.', { encryption: { content: 'aes192-cbc' } });
+  encryptedControl('azure-encrypted-aes256-cbc-oaep-sha256', 'azure', 'AES256-CBC with xmlenc11#rsa-oaep, SHA-256 digest and MGF1-SHA256; accepted.', { encryption: { transport: 'rsa-oaep-sha256' } });
+  encryptedControl('azure-encrypted-assertion-signed-only', 'azure', 'Entra ID\'s default signing (Assertion only) with encryption, under require_signed_response: false: the unsigned Response is decrypted because the policy relaxed it, and the Assertion signature inside is verified; accepted.', { signResponse: false, policy: ASSERTION_SIGNED_ONLY });
+  encryptedControl('azure-encrypted-pkcs1-key', 'azure', 'sp.decryptionKeys given as a PKCS#1 "RSA PRIVATE KEY" PEM (the form openssl genrsa writes); accepted.', {
+    decryptionKey: createPrivateKey(SP_KEY.privateKeyPem).export({ type: 'pkcs1', format: 'pem' }),
+  });
+  encryptedControl('azure-encrypted-key-rollover', 'azure', 'SP key rollover: sp.decryptionKeys holds the old and the new key, the IdP already encrypts to the new one; each key is tried and the login accepted.', {
+    encryption: { certificatePem: SP_KEY_NEXT.certificatePem },
+    decryptionKey: [SP_KEY.privateKeyPem, SP_KEY_NEXT.privateKeyPem],
+    xmlsecKey: SP_KEY_NEXT.privateKeyPem,
+  });
+
+  // Attacks.
+  encryptedAttack('encrypted-wrong-key', 'okta', 'DECRYPTION_FAILED', 'An EncryptedAssertion whose key is wrapped for another SP\'s certificate (the attacker\'s); no configured key opens it: DECRYPTION_FAILED.', {
+    encryption: { certificatePem: KEYS.attacker.certificatePem },
+  });
+  const flipLastBlock = (c) => {
+    const out = Buffer.from(c);
+    out[out.length - 17] ^= 0x01;
+    return out;
+  };
+  encryptedAttack('encrypted-tampered-cbc-unsigned-response', 'okta', 'DECRYPTION_FAILED', 'Padding-oracle probe: an unsigned Response (require_signed_response: false) whose AES-CBC ciphertext has one bit flipped in the IV of the last block; the failure is the one DECRYPTION_FAILED, indistinguishable from any other.', {
+    encryption: { ciphertext: flipLastBlock }, signResponse: false, policy: ASSERTION_SIGNED_ONLY,
+  });
+  encryptedAttack('encrypted-tampered-cbc-signed-response', 'okta', 'SIGNATURE_INVALID', 'The same bit flip under a signed Response: the Response signature covers the ciphertext and is verified before anything is decrypted, so the tampering is a SIGNATURE_INVALID and the decryption never runs (no oracle).', {
+    xml: edit(encryptedResponse('encrypted-tampered-cbc-signed-response', 'okta'), (doc) => {
+      const values = doc.getElementsByTagNameNS(XENC, 'CipherValue');
+      const value = values[values.length - 1];
+      const data = Buffer.from(value.textContent, 'base64');
+      setText(value, flipLastBlock(data).toString('base64'));
+    }),
+    signatures: sigs('invalid', 'absent'),
+  });
+  encryptedAttack('encrypted-tampered-gcm', 'azure', 'DECRYPTION_FAILED', 'AES-GCM ciphertext with one byte changed (unsigned Response under require_signed_response: false); the tag check fails: DECRYPTION_FAILED.', {
+    encryption: { content: 'aes256-gcm', ciphertext: (c) => { const out = Buffer.from(c); out[20] ^= 0x80; return out; } }, signResponse: false, policy: ASSERTION_SIGNED_ONLY,
+  });
+  encryptedAttack('encrypted-truncated-gcm-tag', 'azure', 'DECRYPTION_FAILED', 'AES-GCM ciphertext with its 16-byte tag cut to 8 bytes (a short tag is forgeable); only a full 128-bit tag is accepted: DECRYPTION_FAILED.', {
+    encryption: { content: 'aes128-gcm', ciphertext: (c) => c.subarray(0, c.length - 8) }, signResponse: false, policy: ASSERTION_SIGNED_ONLY,
+  });
+  encryptedAttack('encrypted-rsa15-key-transport', 'okta', 'ALGORITHM_NOT_ALLOWED', 'The content key wrapped with RSA PKCS#1 v1.5 (xmlenc#rsa-1_5), Bleichenbacher\'s oracle; refused before any decryption.', {
+    encryption: { transport: 'rsa-1_5' },
+  });
+  encryptedAttack('encrypted-tripledes-default', 'okta', 'ALGORITHM_NOT_ALLOWED', '3DES-CBC content encryption under the default policy (allow_triple_des false); refused before any decryption.', {
+    encryption: { content: 'tripledes-cbc' },
+  });
+  {
+    const name = 'encrypted-beside-plain-assertion';
+    const plain = idp.findAssertion(idp.parseXml(sign(build(name, 'okta', { assertionId: idFor('okta', name, 'plain-assertion'), nameId: VICTIM }), 'okta', { signResponse: false })));
+    encryptedAttack(name, 'okta', 'INVALID_ASSERTION', 'A signed Response holding an EncryptedAssertion and, beside it, a plain signed Assertion for admin@example.com; which one counts would be ambiguous, so it is refused.', {
+      change: (doc, root) => root.appendChild(doc.importNode(plain, true)),
+      signatures: BOTH_VALID,
+    });
+  }
+  {
+    const name = 'two-encrypted-assertions';
+    encryptedAttack(name, 'azure', 'INVALID_ASSERTION', 'A signed Response holding two EncryptedAssertions; exactly one is allowed.', {
+      change: (doc, root) => {
+        // A second one (another user's Assertion), with its own Ids.
+        const other = idp.serializeXml(idp.findAssertion(idp.parseXml(sign(build(name, 'azure', { assertionId: idFor('azure', name, 'second-assertion'), nameId: VICTIM }), 'azure', { signResponse: false }))));
+        const second = encryptedAssertion(other, { certificatePem: SP_KEY.certificatePem, shape: 'azure', seed: `${name}/second` });
+        root.appendChild(doc.importNode(idp.parseXml(second).documentElement, true));
+      },
+    });
+  }
+  encryptedAttack('encrypted-key-remote-uri', 'okta', 'INVALID_ASSERTION', 'The EncryptedData\'s RetrievalMethod points at https://attacker.example/key.xml; nothing outside the document is ever fetched, so it is refused before any decryption.', {
+    encryption: { retrievalUri: 'https://attacker.example/key.xml' },
+  });
+  encryptedAttack('encrypted-payload-doctype', 'okta', 'DECRYPTION_FAILED', 'The decrypted plaintext starts with a DOCTYPE declaring an entity (XXE inside the ciphertext); the plaintext goes through the same strict parser, which refuses it: DECRYPTION_FAILED.', {
+    encryption: { plaintext: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><saml2:Assertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion">&e;</saml2:Assertion>' },
+  });
+  encryptedAttack('encrypted-payload-response', 'okta', 'DECRYPTION_FAILED', 'The decrypted plaintext is a whole samlp:Response (with its own Assertion) instead of one saml:Assertion; refused: DECRYPTION_FAILED.', {
+    encryption: { plaintext: build('encrypted-payload-response-inner', 'okta') },
+  });
+  encryptedAttack('encrypted-unsigned-assertion-default-policy', 'okta', 'SIGNATURE_MISSING', 'A signed Response whose encrypted Assertion is not signed, under the default policy (both signatures required): the decrypted Assertion is held to the same rule as a plain one.', {
+    signAssertion: false,
+  });
+  {
+    const name = 'encrypted-xsw-in-plaintext';
+    const genuine = idp.serializeXml(idp.findAssertion(idp.parseXml(sign(build(name, 'okta'), 'okta', { signResponse: false }))));
+    const evil = build(name, 'okta', { assertionId: idFor('okta', name, 'evil-assertion'), nameId: VICTIM });
+    const evilAssertion = idp.serializeXml(idp.findAssertion(idp.parseXml(evil)));
+    // The attacker's unsigned Assertion for admin@example.com, carrying the genuine signed one in saml2:Advice.
+    const wrapped = evilAssertion.replace(/(<saml2:Conditions[\s\S]*?<\/saml2:Conditions>)/, `$1<saml2:Advice>${genuine}</saml2:Advice>`);
+    if (wrapped === evilAssertion) throw new Error(`${name}: no Conditions to wrap after`);
+    encryptedAttack(name, 'okta', 'INVALID_ASSERTION', 'Signature wrapping inside the ciphertext: the plaintext is an unsigned Assertion for admin@example.com whose saml2:Advice holds the genuine signed Assertion; after decryption it takes the plain path, where an Assertion nested in another is refused.', {
+      encryption: { plaintext: wrapped },
     });
   }
 }
@@ -1012,6 +1190,7 @@ function profileNegatives() {
 
 controls();
 signatureWrapping();
+encryptedVectors();
 signatureAttacks();
 inputAttacks();
 signatureStructureAttacks();

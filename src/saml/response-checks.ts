@@ -324,10 +324,24 @@ function readAttributes(assertion: Element): Record<string, string[]> {
       const name = attr(attribute, 'Name');
       if (!name) throw new SamlError('INVALID_ASSERTION', 'Expected a Name on every Attribute; found one without.');
       const values = (attributes[name] ??= []);
-      for (const value of children(attribute, NS.assertion, 'AttributeValue')) values.push(textOf(value));
+      for (const value of children(attribute, NS.assertion, 'AttributeValue')) values.push(attributeValueText(value));
     }
   }
   return attributes;
+}
+
+/**
+ * An AttributeValue's text; one whose content is a single saml:NameID (eduPersonTargetedID as
+ * Shibboleth sends it, saml-core 2.7.3.1.1) reads as that NameID's text. Any other element is refused.
+ */
+function attributeValueText(value: Element): string {
+  const nameIds = children(value, NS.assertion, 'NameID');
+  const only = nameIds[0];
+  if (nameIds.length !== 1 || only === undefined) return textOf(value);
+  for (let n = value.firstChild; n !== null; n = n.nextSibling) {
+    if (n !== only && n.nodeType !== 8 && (n.nodeType !== 3 || /\S/.test((n as unknown as { data: string }).data))) return textOf(value);
+  }
+  return textOf(only);
 }
 
 /** The first email-attribute value that is an email address, exactly as signed. */

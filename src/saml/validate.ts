@@ -6,10 +6,12 @@
 import type { Element } from '@xmldom/xmldom';
 import { createSubtreeReuse } from '../xml/canonicalize.js';
 import { loadVerificationKeys, type VerificationKey } from '../certificates.js';
+import { loadDecryptionKeys, type DecryptionKey } from '../private-keys.js';
 import { resolveConfig, type ResolvedConfig } from '../config.js';
 import { checkRelayState, decodeBody } from './decode.js';
 import { SamlError, hintForIdp, idpHint, idpKindOf, show, type IdpKind } from '../errors.js';
-import { parseResponse, type ParsedResponse } from '../xml/parse.js';
+import { indexResponse, parseResponse, type ParsedResponse } from '../xml/parse.js';
+import { decryptAssertion } from '../xml/xmlenc.js';
 import { checkResponse, checkStatus } from './response-checks.js';
 import { verifySignature } from '../xml/dsig.js';
 import type { ResponseBody, SamlAssertion, SamlConfig, ValidateOptions } from '../types.js';
@@ -32,13 +34,21 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   seen.idp = idpKindOf(cfg.idpEntityId);
   const { now, requestIds } = checkOptions(options);
   const keys = usableKeys(cfg, await loadVerificationKeys(cfg.certificates, cfg.minRsaKeyBits), now);
+  // Checked at every call (imported once, cached): a bad decryption key is a config error even
+  // before the first encrypted response arrives.
+  const decryptionKeys = await loadDecryptionKeys(cfg.decryptionKeys, cfg.minRsaKeyBits);
 
   const { xml, relayState } = decodeBody(body, cfg.maxBodyBytes);
   checkRelayState(relayState, cfg.maxRelayStateBytes);
-  const parsed = parseResponse(xml, cfg.xmlLimits);
+  let parsed = parseResponse(xml, cfg.xmlLimits);
   const { response } = parsed;
   seen.idp ??= idpKindOf(issuerText(response));
   checkStatus(response, parsed.signatures.some((s) => s.parentNode === response));
+  // An EncryptedAssertion is decrypted only after the Response signature over it is verified (which
+  // closes the padding and key-transport oracles); the decrypted Assertion then takes its place and
+  // goes the way a plain one does.
+  const decrypted = parsed.encryptedAssertions.length > 0;
+  if (decrypted) parsed = await decryptInPlace(cfg, parsed, keys, decryptionKeys, now);
   const assertion = theAssertion(parsed);
 
   const { responseSignature, assertionSignature } = placeSignatures(parsed, assertion);
@@ -46,7 +56,7 @@ async function validate(config: SamlConfig, body: ResponseBody, options: Validat
   // A signed Response covers its Assertion: theAssertion() proved it is a direct child. The
   // Assertion's content is canonicalized once for both digests where the rendering is the same.
   const reuse = createSubtreeReuse(assertion);
-  if (responseSignature) await verifySignature(response, responseSignature, keys, cfg.allowSha1, reuse, now);
+  if (responseSignature && !decrypted) await verifySignature(response, responseSignature, keys, cfg.allowSha1, reuse, now);
   if (assertionSignature) await verifySignature(assertion, assertionSignature, keys, cfg.allowSha1, reuse, now);
 
   const result = checkResponse({ config: cfg, response, assertion, responseSigned: responseSignature !== null, requestIds, now });
@@ -89,15 +99,42 @@ function issuerText(response: Element): string | null {
   return null;
 }
 
-/** Exactly one Assertion, a direct child of the Response, and none anywhere else. */
-function theAssertion({ response, assertions, encryptedAssertions }: ParsedResponse): Element {
-  if (encryptedAssertions.length > 0) {
+/**
+ * The Response with its one EncryptedAssertion replaced by the decrypted Assertion, indexed anew.
+ * Before anything is decrypted: exactly one EncryptedAssertion, a direct child of the Response, no
+ * plain Assertion anywhere, and the Response signature (when there is one, and there must be one
+ * unless policy.requireSignedResponse is false) verified over the ciphertext.
+ */
+async function decryptInPlace(cfg: ResolvedConfig, parsed: ParsedResponse, keys: VerificationKey[], decryptionKeys: DecryptionKey[], now: number): Promise<ParsedResponse> {
+  const { response, encryptedAssertions, assertions, signatures } = parsed;
+  if (decryptionKeys.length === 0) {
     throw new SamlError(
       'ENCRYPTED_ASSERTION_UNSUPPORTED',
-      'The Response carries an EncryptedAssertion; saml-core does not decrypt assertions.',
-      idpHint('Turn off assertion encryption at the IdP', 'Assertion Encryption = Unencrypted', 'no token encryption certificate', '.'),
+      'The Response carries an EncryptedAssertion, and no sp.decryptionKeys is configured to decrypt it.',
+      idpHint('Configure sp.decryptionKeys with the SP\'s private key (docs/encryption.md), or turn off assertion encryption at the IdP', 'Assertion Encryption = Unencrypted', 'no token encryption certificate', '.'),
     );
   }
+  const [encrypted] = encryptedAssertions as [Element];
+  if (encryptedAssertions.length !== 1 || assertions.length > 0) {
+    throw new SamlError('INVALID_ASSERTION', `Expected exactly one EncryptedAssertion and no plain Assertion; found ${encryptedAssertions.length} EncryptedAssertion and ${assertions.length} Assertion elements.`);
+  }
+  if (encrypted.parentNode !== response) {
+    throw new SamlError('INVALID_ASSERTION', `Expected the EncryptedAssertion as a direct child of the Response; found it inside ${show(encrypted.parentNode?.nodeName)}.`);
+  }
+  // Every Signature outside the ciphertext must be the Response's own.
+  const { responseSignature } = placeSignatures(parsed, encrypted);
+  if (signatures.some((s) => s.parentNode === encrypted)) {
+    throw new SamlError('SIGNATURE_INVALID', 'Expected at most one Signature on the Response; found a Signature on the EncryptedAssertion.');
+  }
+  if (responseSignature === null && cfg.requireSignedResponse) throw responseSignatureMissing(false);
+  if (responseSignature !== null) await verifySignature(response, responseSignature, keys, cfg.allowSha1, createSubtreeReuse(encrypted), now);
+  const assertion = await decryptAssertion(encrypted, { keys: decryptionKeys, allowTripleDes: cfg.allowTripleDes, limits: cfg.xmlLimits });
+  response.replaceChild(parsed.document.importNode(assertion, true), encrypted);
+  return indexResponse(parsed.document, response);
+}
+
+/** Exactly one Assertion, a direct child of the Response, and none anywhere else. */
+function theAssertion({ response, assertions }: ParsedResponse): Element {
   if (assertions.length !== 1) {
     throw new SamlError('INVALID_ASSERTION', `Expected exactly one Assertion in the document; found ${assertions.length}.`);
   }
@@ -124,14 +161,16 @@ function placeSignatures({ response, signatures }: ParsedResponse, assertion: El
   return { responseSignature, assertionSignature };
 }
 
+function responseSignatureMissing(neither: boolean): SamlError {
+  return new SamlError(
+    'SIGNATURE_MISSING',
+    neither ? 'Neither the Response nor the Assertion is signed.' : 'Expected a signed Response (policy.requireSignedResponse); the Response has no Signature.',
+    idpHint('Have the IdP sign both', '"Response" and "Assertion Signature" = Signed', 'Signing Option "Sign SAML response and assertion"', '.'),
+  );
+}
+
 function requireSignatures(cfg: ResolvedConfig, responseSignature: Element | null, assertionSignature: Element | null): void {
-  if (responseSignature === null && (cfg.requireSignedResponse || assertionSignature === null)) {
-    throw new SamlError(
-      'SIGNATURE_MISSING',
-      assertionSignature === null ? 'Neither the Response nor the Assertion is signed.' : 'Expected a signed Response (policy.requireSignedResponse); the Response has no Signature.',
-      idpHint('Have the IdP sign both', '"Response" and "Assertion Signature" = Signed', 'Signing Option "Sign SAML response and assertion"', '.'),
-    );
-  }
+  if (responseSignature === null && (cfg.requireSignedResponse || assertionSignature === null)) throw responseSignatureMissing(assertionSignature === null);
   if (assertionSignature === null && cfg.requireSignedAssertion) {
     throw new SamlError(
       'SIGNATURE_MISSING',

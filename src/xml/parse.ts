@@ -45,7 +45,8 @@ export interface XmlSource {
   limitsSetting: string | null;
 }
 
-const RESPONSE: XmlSource = { name: 'SAMLResponse', code: 'INVALID_XML', limitsSetting: 'policy.xmlLimits' };
+/** A Response, and the plaintext of an EncryptedAssertion (parsed under the Response's limits). */
+export const RESPONSE: XmlSource = { name: 'SAMLResponse', code: 'INVALID_XML', limitsSetting: 'policy.xmlLimits' };
 
 /** What xmldom's SAX reader hands its DOM builder (lib/sax.js, lib/dom-parser.js of 0.9.x). */
 interface SaxAttributes {
@@ -175,6 +176,14 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
     );
   }
 
+  return indexResponse(document, response);
+}
+
+/**
+ * One walk over the Response: every Signature, Assertion and EncryptedAssertion, and every ID
+ * unique. Run again on the document once a decrypted Assertion has replaced its EncryptedAssertion.
+ */
+export function indexResponse(document: Document, response: Element): ParsedResponse {
   const parsed: ParsedResponse = { document, response, signatures: [], assertions: [], encryptedAssertions: [] };
   walkWithUniqueIds(response, 'SIGNATURE_INVALID', (element) => recordElement(element, parsed));
   return parsed;
@@ -186,17 +195,26 @@ export function parseResponse(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
  */
 export function walkWithUniqueIds(root: Element, code: 'SIGNATURE_INVALID' | 'METADATA_INVALID', visit: (element: Element) => void): void {
   const ids = new Set<string>();
+  // A ds:Signature's Id is never a reference target here (a Reference names `#` + the signed
+  // element's ID), and pysaml2 gives both Signatures the same Id once the assertion is decrypted:
+  // Signature Ids may repeat among themselves, never collide with any other element's ID.
+  const signatureIds = new Set<string>();
+  const duplicate = (id: string) => new SamlError(code, `The ID ${JSON.stringify(id)} appears on more than one element; a signature reference must name exactly one (signature wrapping).`);
   // Iterative pre-order walk: deep nesting cannot overflow the stack.
   const stack: Element[] = [root];
   while (stack.length > 0) {
     const element = stack.pop() as Element;
     visit(element);
+    const isSignature = element.localName === 'Signature' && element.namespaceURI === NS.dsig;
     for (const name of ID_ATTRIBUTES) {
       const id = element.getAttributeNode(name);
       if (id === null) continue;
-      if (ids.has(id.value)) {
-        throw new SamlError(code, `The ID ${JSON.stringify(id.value)} appears on more than one element; a signature reference must name exactly one (signature wrapping).`);
+      if (isSignature && name === 'Id') {
+        if (ids.has(id.value)) throw duplicate(id.value);
+        signatureIds.add(id.value);
+        continue;
       }
+      if (ids.has(id.value) || signatureIds.has(id.value)) throw duplicate(id.value);
       ids.add(id.value);
     }
     for (let n = element.lastChild; n !== null; n = n.previousSibling) {

@@ -4,12 +4,14 @@ import { C14N_MUTATIONS } from './c14n.js';
 import { LIMIT_MUTATIONS } from './limits.js';
 import { METADATA_MUTATIONS } from './metadata.js';
 import { SP_METADATA_MUTATIONS } from './sp-metadata.js';
+import { XMLENC_MUTATIONS } from './xmlenc.js';
 
 export const MUTATIONS = [
   ...C14N_MUTATIONS,
   ...LIMIT_MUTATIONS,
   ...METADATA_MUTATIONS,
   ...SP_METADATA_MUTATIONS,
+  ...XMLENC_MUTATIONS,
   // Input
   { name: 'size limit before decoding', file: 'saml/decode.js', from: 'if (bytes > maxBytes)', to: 'if (false)' },
   { name: 'size limit counts UTF-8 bytes', file: 'saml/decode.js', from: 'if (text.length > stopAbove || ASCII.test(text))', to: 'if (true)' },
@@ -22,9 +24,8 @@ export const MUTATIONS = [
   { name: 'root must be a SAML 2.0 Response', file: 'xml/parse.js', from: "if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol)", to: 'if (false)' },
   { name: 'processing instructions refused', file: 'xml/parse.js', from: "if (target !== 'xml')", to: 'if (false)' },
   { name: 'XML 1.0 line ends (U+0085, U+2028, U+2029 kept)', file: 'xml/parse.js', from: 'normalizeLineEndings: xml10LineEnds,', to: '' },
-  { name: 'duplicate IDs refused', file: 'xml/parse.js', from: 'if (ids.has(id.value))', to: 'if (false)' },
+  { name: 'duplicate IDs refused', file: 'xml/parse.js', from: 'if (ids.has(id.value) || signatureIds.has(id.value))', to: 'if (false)' },
   // Structure
-  { name: 'encrypted assertion refused', file: 'saml/validate.js', from: 'if (encryptedAssertions.length > 0)', to: 'if (false)' },
   { name: 'exactly one Assertion in the document', file: 'saml/validate.js', from: 'if (assertions.length !== 1)', to: 'if (assertions.length === 0)' },
   { name: 'Assertion is a direct child of the Response', file: 'saml/validate.js', from: 'if (assertion.parentNode !== response)', to: 'if (false)' },
   { name: 'Signatures only on Response and Assertion, one each', file: 'saml/validate.js', from: 'const where = parent', to: 'continue; const where = parent' },
