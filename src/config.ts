@@ -2,6 +2,7 @@
  * Checks a SamlConfig once and turns it into the resolved form the rest of the library reads.
  * A mistake in the configuration is the SP admin's to fix, so each message names the field.
  */
+import { certificateDer, derToPem } from './certificates.js';
 import { SamlError, idpHint, show } from './errors.js';
 import { DEFAULT_XML_LIMITS } from './xml/parse.js';
 import { createMemoryReplayStore } from './saml/replay-store.js';
@@ -22,6 +23,8 @@ export interface ResolvedConfig {
   certificates: readonly string[];
   /** sp.decryptionKeys, as PEM texts; empty when none is configured. */
   decryptionKeys: readonly string[];
+  /** sp.encryptionCertificate as one canonical PEM, or null. */
+  encryptionCertificate: string | null;
   allowTripleDes: boolean;
   requireSignedResponse: boolean;
   requireSignedAssertion: boolean;
@@ -128,8 +131,14 @@ function resolveFresh(config: SamlConfig): ResolvedConfig {
   }
 
   const decryptionKeys = pemList(sp.decryptionKeys, 'sp.decryptionKeys', 'the SP\'s RSA private key (PEM) or an array of them');
-  if (sp.encryptionCertificate !== undefined && (typeof sp.encryptionCertificate !== 'string' || !/^\s*-----BEGIN CERTIFICATE-----\r?\n[\s\S]+\n-----END CERTIFICATE-----\s*$/.test(sp.encryptionCertificate))) {
-    throw configError('sp.encryptionCertificate must be one PEM certificate (-----BEGIN CERTIFICATE-----), the certificate of sp.decryptionKeys', sp.encryptionCertificate);
+  // Read like idp.certificates (any pasted form); published by createSpMetadata for the IdP to encrypt to.
+  let encryptionCertificate: string | null = null;
+  if (sp.encryptionCertificate !== undefined) {
+    const read = typeof sp.encryptionCertificate === 'string' ? certificateDer(sp.encryptionCertificate) : null;
+    if (read === null || 'problem' in read) {
+      throw configError(`sp.encryptionCertificate must be one certificate (PEM), the certificate of sp.decryptionKeys${read === null ? '' : `, and it ${read.problem}`}`, sp.encryptionCertificate);
+    }
+    encryptionCertificate = derToPem(read.der);
   }
   if (policy.allowRsa15KeyTransport === true) {
     throw new SamlError(
@@ -153,6 +162,7 @@ function resolveFresh(config: SamlConfig): ResolvedConfig {
     ssoUrl,
     certificates: Object.freeze([...certificates]),
     decryptionKeys,
+    encryptionCertificate,
     allowTripleDes: bool(policy.allowTripleDes, 'policy.allowTripleDes', false),
     requireSignedResponse: bool(policy.requireSignedResponse, 'policy.requireSignedResponse', true),
     requireSignedAssertion: bool(policy.requireSignedAssertion, 'policy.requireSignedAssertion', true),

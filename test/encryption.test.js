@@ -107,7 +107,7 @@ test('config: a PKCS#1 key in any line wrapping, and sp.encryptionCertificate ch
   const crlf = pkcs1.replace(/\n/g, '\r\n');
   for (const pem of [pkcs1, oneLine, crlf]) assert.is((await validate(encryptedXml(), config({ decryptionKeys: pem }))).nameId, 'jane.doe@example.com');
   assert.is((await validate(encryptedXml(), config({ spExtra: { encryptionCertificate: sp.certificatePem } }))).nameId, 'jane.doe@example.com');
-  await rejects(validate(encryptedXml(), config({ spExtra: { encryptionCertificate: sp.privateKeyPem } })), 'CONFIG_INVALID', /sp\.encryptionCertificate must be one PEM certificate/);
+  await rejects(validate(encryptedXml(), config({ spExtra: { encryptionCertificate: sp.privateKeyPem } })), 'CONFIG_INVALID', /sp\.encryptionCertificate must be one certificate \(PEM\), the certificate of sp\.decryptionKeys, and it is a private key/);
 });
 
 test('rsa-1_5 key transport: policy.allowRsa15KeyTransport true is CONFIG_INVALID saying why; false is accepted', async () => {

@@ -13,6 +13,9 @@ import * as assert from 'uvu/assert';
 import { inflateSync } from 'fflate';
 import { createAuthnRequest, createSpMetadata } from '../dist/index.js';
 import { gate, notRunLine, schemaOracle } from './oracles.js';
+import { generateTestCredentials } from '../dist/node/test-idp.js';
+
+const encryptionCertificatePem = (await generateTestCredentials({ commonName: 'sp encryption' })).certificatePem;
 
 test('oracle gate: found runs, missing prints one line, missing with SAML_ORACLES_REQUIRED=1 fails', () => {
   const lines = [];
@@ -115,6 +118,7 @@ if (oracle !== null) {
       'relative entity ID': createSpMetadata(config({ entityId: 'my-app' })),
       '1024-character entity ID': createSpMetadata(config({ entityId: `https://app.example.com/${'a'.repeat(1000)}` })),
       'IPv6 ACS': createSpMetadata(config({ acsUrl: 'https://[::1]:8443/saml/acs' })),
+      'encryption certificate': createSpMetadata(config({ encryptionCertificate: encryptionCertificatePem }), FULL),
       'hostile values': createSpMetadata(hostile, FULL),
     }));
   });

@@ -5,7 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runInNewContext } from 'node:vm';
 import { DOMParser } from '@xmldom/xmldom';
-import { createSpMetadata, SamlError } from '../dist/index.js';
+import { createSpMetadata, normalizeCertificate, SamlError } from '../dist/index.js';
+import { generateTestCredentials } from '../dist/node/test-idp.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -243,6 +244,38 @@ test('bad contacts: not an array, an unknown or missing type, an unknown key, a 
   throwsConfig(contacts([{ type: 'technical', company: null }]), /options\.contacts\[0\]\.company must be a non-empty string when set; got null\./);
   throwsConfig(contacts([{ type: 'technical', surName: 'Lee\r' }]), /options\.contacts\[0\]\.surName must not have surrounding white space/);
   throwsConfig(contacts([{ type: 'technical', givenName: 'A\u0000n' }]), /options\.contacts\[0\]\.givenName must not contain control characters/);
+});
+
+const spKey = await generateTestCredentials({ commonName: 'sp encryption' });
+
+test('sp.encryptionCertificate: published as the KeyDescriptor use="encryption" with the algorithms decryption accepts', () => {
+  const pem = normalizeCertificate(spKey.certificatePem);
+  const body = pem.replace(/-----[^-]+-----|\s/g, '');
+  // Any pasted form is read (here: the base64 body alone, CRLF-wrapped).
+  for (const given of [spKey.certificatePem, body.match(/.{1,64}/g).join('\r\n')]) {
+    const sp = elements(parse(createSpMetadata(spConfig({ encryptionCertificate: given }))))[0];
+    assert.equal(names(sp), ['KeyDescriptor', 'NameIDFormat', 'AssertionConsumerService']);
+    const key = elements(sp)[0];
+    assert.is(key.getAttribute('use'), 'encryption');
+    const [keyInfo, ...methods] = elements(key);
+    assert.is(keyInfo.namespaceURI, 'http://www.w3.org/2000/09/xmldsig#');
+    assert.is(keyInfo.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'X509Certificate')[0].textContent, body);
+    assert.equal(methods.map((m) => [m.namespaceURI, m.localName, m.getAttribute('Algorithm')]), [
+      [MD, 'EncryptionMethod', 'http://www.w3.org/2009/xmlenc11#aes256-gcm'],
+      [MD, 'EncryptionMethod', 'http://www.w3.org/2009/xmlenc11#aes128-gcm'],
+      [MD, 'EncryptionMethod', 'http://www.w3.org/2001/04/xmlenc#aes256-cbc'],
+      [MD, 'EncryptionMethod', 'http://www.w3.org/2001/04/xmlenc#aes128-cbc'],
+      [MD, 'EncryptionMethod', 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p'],
+    ]);
+  }
+  // Without it, no KeyDescriptor: the IdP then has no key to encrypt to.
+  assert.equal(names(elements(parse(createSpMetadata(spConfig())))[0]), ['NameIDFormat', 'AssertionConsumerService']);
+});
+
+test('sp.encryptionCertificate: a private key, two certificates or anything else is CONFIG_INVALID', () => {
+  throwsConfig(() => createSpMetadata(spConfig({ encryptionCertificate: spKey.privateKeyPem })), /sp\.encryptionCertificate must be one certificate .* is a private key/);
+  throwsConfig(() => createSpMetadata(spConfig({ encryptionCertificate: spKey.certificatePem + spKey.certificatePem })), /holds 2 certificates/);
+  throwsConfig(() => createSpMetadata(spConfig({ encryptionCertificate: 42 })), /sp\.encryptionCertificate must be one certificate \(PEM\), the certificate of sp\.decryptionKeys; got 42/);
 });
 
 test.run();

@@ -43,6 +43,16 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const HTTP_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
+// What decryption accepts by default (src/xml/xmlenc.ts), as saml-metadata 2.4.1.1 lets an SP say:
+// AES-GCM first, AES-CBC, then the key transport.
+const ENCRYPTION_METHODS = [
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
+  'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+];
 // SAML core 8.3.6 and the metadata schema's entityIDType: a URI of at most 1024 characters.
 const MAX_ENTITY_ID_LENGTH = 1024;
 const CONTACT_TYPES: readonly ContactType[] = ['technical', 'support', 'administrative', 'billing', 'other'];
@@ -54,7 +64,7 @@ const LANGUAGE = /^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$/;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
 
 export function createSpMetadata(config: SamlConfig, options?: SpMetadataOptions): string {
-  const { spEntityId, acsUrl, nameIdFormat } = resolveConfig(config);
+  const { spEntityId, acsUrl, nameIdFormat, encryptionCertificate } = resolveConfig(config);
   // entityID, Location and NameIDFormat are xs:anyURI in the metadata schema.
   uriSafe(spEntityId, 'sp.entityId');
   uriSafe(acsUrl, 'sp.acsUrl');
@@ -80,6 +90,20 @@ export function createSpMetadata(config: SamlConfig, options?: SpMetadataOptions
   sp.setAttribute('AuthnRequestsSigned', 'false');
   sp.setAttribute('WantAssertionsSigned', 'true');
   sp.setAttribute('protocolSupportEnumeration', PROTOCOL_NS);
+  // RoleDescriptor (2.4.1): KeyDescriptor before the SSODescriptor's NameIDFormat. The SP's
+  // encryption certificate, with the algorithms decryption accepts by default, preferred first.
+  if (encryptionCertificate !== null) {
+    const key = w.add(sp, 'KeyDescriptor', null, 2);
+    key.setAttribute('use', 'encryption');
+    const keyInfo = w.addIn(key, DS_NS, 'ds:KeyInfo', null, 3);
+    keyInfo.setAttributeNS(XMLNS_NS, 'xmlns:ds', DS_NS);
+    const data = w.addIn(keyInfo, DS_NS, 'ds:X509Data', null, 4);
+    w.addIn(data, DS_NS, 'ds:X509Certificate', encryptionCertificate.replace(/-----[^-]+-----|\s/g, ''), 5);
+    w.close(data, 4);
+    w.close(keyInfo, 3);
+    for (const algorithm of ENCRYPTION_METHODS) w.add(key, 'EncryptionMethod', null, 3).setAttribute('Algorithm', algorithm);
+    w.close(key, 2);
+  }
   // policy.nameIdFormat 'any' (null) asks for no format: the IdP picks (core 3.4.1.1).
   if (nameIdFormat !== null) w.add(sp, 'NameIDFormat', nameIdFormat, 2);
   const acs = w.add(sp, 'AssertionConsumerService', null, 2);
@@ -117,8 +141,12 @@ class Writer {
   constructor(private readonly doc: Document) {}
 
   add(parent: Element, localName: string, text: string | null, depth: number): Element {
+    return this.addIn(parent, MD_NS, `md:${localName}`, text, depth);
+  }
+
+  addIn(parent: Element, namespace: string, qualifiedName: string, text: string | null, depth: number): Element {
     parent.appendChild(this.doc.createTextNode(`\n${'  '.repeat(depth)}`));
-    const element = this.doc.createElementNS(MD_NS, `md:${localName}`);
+    const element = this.doc.createElementNS(namespace, qualifiedName);
     if (text !== null) element.appendChild(this.doc.createTextNode(text));
     parent.appendChild(element);
     return element;

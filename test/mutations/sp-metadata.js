@@ -25,4 +25,6 @@ export const SP_METADATA_MUTATIONS = [
   { name: 'built XML: URI references have no "//" path after the scheme', file: 'xml/write.js', from: '|(?!//)${PCHAR}*${PATH})', to: '|${PCHAR}*${PATH})' },
   { name: 'built XML: an xs:dateTime has no year 0000 (validUntil, IssueInstant)', file: 'saml/options.js', from: '/^(?!0000)\\d{4}-/', to: '/^\\d{4}-/' },
   { name: 'built XML: no control characters or lone surrogates', file: 'xml/write.js', from: 'if (/[\\u0000-\\u001f\\ufffe\\uffff]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]/.test(value))', to: 'if (false)' },
+  { name: 'SP metadata: the encryption certificate is published for encryption', file: 'saml/sp-metadata.js', from: "key.setAttribute('use', 'encryption');", to: '' },
+  { name: 'sp.encryptionCertificate must be one certificate', file: 'config.js', from: "if (read === null || 'problem' in read)", to: 'if (read === null)' },
 ];
