@@ -14,39 +14,50 @@ export function validate(config, body, now) {
   return outcome(validateResponse(config, body, { now }));
 }
 
+const open = new Set();
+
 /**
  * A connected client of `library` ('node-redis', 'ioredis', 'iovalkey') to `target`: { port } of a
  * standalone server or { rootNodes } of a cluster. Errors are the store's to report: the client's own
- * 'error' events are only counted (node-redis throws on an unhandled one).
+ * 'error' events are ignored (node-redis throws on an unhandled one). `reconnectMs`: a fixed delay
+ * between reconnection attempts (the fault tests restart servers), instead of the library's backoff.
  */
-export async function connect(library, target) {
+export async function connect(library, target, { reconnectMs } = {}) {
   const quiet = (client) => {
     client.on('error', () => {});
+    open.add(client);
     return client;
   };
+  const fixed = reconnectMs === undefined ? {} : { retryStrategy: () => reconnectMs, clusterRetryStrategy: () => reconnectMs };
   if (library === 'node-redis') {
     // Each library is loaded when first asked for: a worker process loads only its own.
     const { createClient, createCluster } = await import('redis');
     const client = target.rootNodes
       ? createCluster({ rootNodes: target.rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })) })
-      : createClient({ url: `redis://127.0.0.1:${target.port}` });
+      : createClient({ url: `redis://127.0.0.1:${target.port}`, ...(reconnectMs === undefined ? {} : { socket: { reconnectStrategy: reconnectMs } }) });
     return quiet(client).connect();
   }
   const { Redis, Cluster } = await import(library === 'iovalkey' ? 'iovalkey' : 'ioredis');
   if (target.rootNodes) {
-    const cluster = quiet(new Cluster(target.rootNodes));
+    const cluster = quiet(new Cluster(target.rootNodes, { ...fixed, redisOptions: fixed }));
     await new Promise((resolve, reject) => {
       cluster.once('ready', resolve);
       cluster.once('end', reject);
     });
     return cluster;
   }
-  const client = quiet(new Redis(target.port, '127.0.0.1'));
+  const client = quiet(new Redis(target.port, '127.0.0.1', fixed));
   await new Promise((resolve) => client.once('ready', resolve));
   return client;
 }
 
 export async function disconnect(client) {
+  open.delete(client);
   if (typeof client.disconnect === 'function' && typeof client.status === 'string') client.disconnect();
   else if (client.isOpen) await client.destroy();
+}
+
+/** Every client connect() made and not yet disconnected, disconnected (after hooks, even on failure). */
+export async function disconnectAll() {
+  for (const client of [...open]) await disconnect(client);
 }

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRedisReplayStore } from '../dist/node/redis-replay-store.js';
 import { generateTestCredentials } from '../dist/node/test-idp.js';
-import { connect, disconnect, validate } from './redis-clients.js';
+import { connect, disconnect, disconnectAll, validate } from './redis-clients.js';
 import { ISSUER, redisKey, samlConfig, signedBodies } from './redis-fixtures.js';
 import { freePort, redisAvailable, startRedis, stopAll } from './redis-servers.js';
 
@@ -36,7 +36,7 @@ if (redisAvailable()) {
     for (const library of LIBRARIES) clients[library] = await connect(library, { port: server.port });
   });
   test.after(async () => {
-    for (const client of [admin, ...Object.values(clients)]) await disconnect(client);
+    await disconnectAll();
     stopAll();
   });
 
