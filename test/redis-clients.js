@@ -57,6 +57,13 @@ export async function disconnect(client) {
   else if (client.isOpen) await client.destroy();
 }
 
+/** A client made elsewhere, disconnected by disconnectAll() like connect()'s. */
+export function track(client) {
+  client.on('error', () => {});
+  open.add(client);
+  return client;
+}
+
 /** Every client connect() made and not yet disconnected, disconnected (after hooks, even on failure). */
 export async function disconnectAll() {
   for (const client of [...open]) await disconnect(client);

@@ -2,10 +2,12 @@
 // run.js; when a check's code changes, its `from` must be updated (run.js reports BROKEN).
 import { C14N_MUTATIONS } from './c14n.js';
 import { LIMIT_MUTATIONS } from './limits.js';
+import { REDIS_MUTATIONS } from './redis.js';
 
 export const MUTATIONS = [
   ...C14N_MUTATIONS,
   ...LIMIT_MUTATIONS,
+  ...REDIS_MUTATIONS,
   // Input
   { name: 'size limit before decoding', file: 'saml/decode.js', from: 'if (bytes > maxBytes)', to: 'if (false)' },
   { name: 'size limit counts UTF-8 bytes', file: 'saml/decode.js', from: 'if (text.length > stopAbove || ASCII.test(text))', to: 'if (true)' },

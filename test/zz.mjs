@@ -1,0 +1,22 @@
+import { generateTestCredentials } from '../dist/node/test-idp.js';
+import { samlConfig, signedBodies } from './redis-fixtures.js';
+import { validateResponse } from '../dist/index.js';
+import * as x509 from '@peculiar/x509';
+const c = await generateTestCredentials({ commonName: 'x' });
+const now = new Date();
+const [body] = signedBodies(c, now, 1, 'T');
+const cert = new x509.X509Certificate(c.certificatePem);
+console.log(cert.serialNumber, cert.rawData.byteLength);
+const der = new Uint8Array(cert.rawData);
+const serial = Buffer.from(cert.serialNumber, 'hex');
+const at = Buffer.from(der).indexOf(serial);
+console.log('serial at', at, Buffer.from(der).lastIndexOf(serial));
+const pems = [];
+for (let i = 0; i < 10000; i++) { const d = Buffer.from(der); d.writeUInt32BE(i, at + serial.length - 4); pems.push(`-----BEGIN CERTIFICATE-----\n${d.toString('base64').match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`); }
+const store = { remember: async () => true };
+const configs = pems.map((p) => ({ ...samlConfig(p), replayStore: store }));
+let t = performance.now();
+for (let i = 0; i < 10000; i++) await validateResponse(configs[i], body, { now });
+console.log('pass1', performance.now() - t); t = performance.now();
+for (let i = 0; i < 2000; i++) await validateResponse(configs[0], body, { now });
+console.log('same 2000', performance.now() - t);
