@@ -4,6 +4,8 @@
 // fail-closed answers to a closed client, an unreachable server, a READONLY replica and a reply
 // that is neither OK nor null. Stalls, crashes and restarts: redis-faults.test.js; many processes
 // and the Cluster: redis-concurrency.test.js.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRedisReplayStore } from '../dist/node/redis-replay-store.js';
@@ -11,6 +13,7 @@ import { generateTestCredentials } from '../dist/node/test-idp.js';
 import { connect, disconnectAll, track, validate } from './redis-clients.js';
 import { ISSUER, redisKey, samlConfig, signedBodies } from './redis-fixtures.js';
 import { freePort, redisAvailable, startRedis, stopAll } from './redis-servers.js';
+import { ROOT } from './vector-files.js';
 
 const LIBRARIES = ['node-redis', 'ioredis', 'iovalkey'];
 
@@ -22,6 +25,20 @@ async function rejection(promise) {
   }
   throw new Error('expected a rejection');
 }
+
+// Without a server too: the subpath resolves by the package's name, and nothing else reaches it.
+const packaging = suite('saml-core/redis packaging');
+packaging('saml-core/redis resolves through package.json exports; neither the core nor the browser build imports it or a Redis client', async () => {
+  const byName = await import('saml-core/redis');
+  assert.is(byName.createRedisReplayStore, createRedisReplayStore);
+  const core = readdirSync(join(ROOT, 'dist'), { recursive: true }).filter((f) => f.endsWith('.js') && !f.startsWith('node'));
+  assert.ok(core.includes('index.js') && core.includes(join('browser', 'index.js')), core.join(', '));
+  for (const file of core) {
+    const text = readFileSync(join(ROOT, 'dist', file), 'utf8');
+    assert.not.match(text, /redis-replay-store|from ['"](redis|ioredis|iovalkey)['"]/, file);
+  }
+});
+packaging.run();
 
 if (redisAvailable()) {
   const credentials = await generateTestCredentials({ commonName: 'redis test idp' });
