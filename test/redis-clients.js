@@ -10,6 +10,16 @@ export function outcome(promise) {
   );
 }
 
+/** The error `promise` rejects with; throws when it resolves. */
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
 export function validate(config, body, now) {
   return outcome(validateResponse(config, body, { now }));
 }

@@ -7,20 +7,21 @@ import * as assert from 'uvu/assert';
 import { validateResponse } from '../dist/index.js';
 import { createRedisReplayStore } from '../dist/node/redis-replay-store.js';
 import { generateTestCredentials } from '../dist/node/test-idp.js';
-import { connect, disconnectAll, validate } from './redis-clients.js';
+import { connect, disconnectAll, rejection, validate } from './redis-clients.js';
 import { samlConfig, signedBodies } from './redis-fixtures.js';
 import { redisAvailable, startRedis, stopAll } from './redis-servers.js';
 
 const LIBRARIES = ['node-redis', 'ioredis'];
 const TIMEOUT_MS = 250;
 
-async function failureOf(promise) {
+/** What `fn` resolves to while `server` is stopped (SIGSTOP); SIGCONT after, even on failure. */
+async function whileStopped(server, fn) {
+  await server.kill('SIGSTOP');
   try {
-    await promise;
-  } catch (error) {
-    return error;
+    return await fn();
+  } finally {
+    await server.kill('SIGCONT');
   }
-  throw new Error('expected a rejection');
 }
 
 const ready = (client) => (typeof client.status === 'string' ? client.status === 'ready' : client.isReady);
@@ -51,13 +52,7 @@ if (redisAvailable()) {
     test(`stall (${library}): a SIGSTOPped server hits timeoutMs: REPLAY_STORE_FAILED; after SIGCONT logins work and the stalled assertion is a replay`, async () => {
       const config = { ...samlConfig(credentials.certificatePem), replayStore: createRedisReplayStore({ client: clients[library], timeoutMs: TIMEOUT_MS }) };
       const [stalled, next] = fresh(2);
-      await aof.kill('SIGSTOP');
-      let error;
-      try {
-        error = await failureOf(validateResponse(config, stalled, { now }));
-      } finally {
-        await aof.kill('SIGCONT');
-      }
+      const error = await whileStopped(aof, () => rejection(validateResponse(config, stalled, { now })));
       assert.is(error.code, 'REPLAY_STORE_FAILED');
       assert.is(error.message, `the Redis replay store (${library} client, key prefix "saml-core:replay:"): no answer to SET within timeoutMs (${TIMEOUT_MS} ms). The login is refused: replay protection fails closed.`);
       assert.is(await validate(config, next, now), 'ACCEPTED');
@@ -69,13 +64,7 @@ if (redisAvailable()) {
   test('the two timeouts: policy.replayStoreTimeoutMs below the store timeoutMs fires first and says so', async () => {
     const config = { ...samlConfig(credentials.certificatePem, { replayStoreTimeoutMs: 100 }), replayStore: createRedisReplayStore({ client: clients.ioredis }) };
     const [body] = fresh(1);
-    await aof.kill('SIGSTOP');
-    let error;
-    try {
-      error = await failureOf(validateResponse(config, body, { now }));
-    } finally {
-      await aof.kill('SIGCONT');
-    }
+    const error = await whileStopped(aof, () => rejection(validateResponse(config, body, { now })));
     assert.is(error.code, 'REPLAY_STORE_FAILED');
     assert.match(error.message, /answered nothing within policy\.replayStoreTimeoutMs \(100 ms\)\. The login is refused/);
   });

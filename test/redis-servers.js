@@ -6,21 +6,23 @@
 // it the Redis suites print one line and do not run, so that a bare clone's `npm test` still passes;
 // SAML_REDIS_REQUIRED=1 (set by .ci/run) makes a missing redis-server a failure instead.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 const running = new Set();
 const dirs = new Set();
 
 function onPath(command) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** true when redis-server and redis-cli are on PATH; otherwise says so (one line) or, under SAML_REDIS_REQUIRED=1, throws. */

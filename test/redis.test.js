@@ -10,21 +10,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRedisReplayStore } from '../dist/node/redis-replay-store.js';
 import { generateTestCredentials } from '../dist/node/test-idp.js';
-import { connect, disconnectAll, track, validate } from './redis-clients.js';
+import { connect, disconnectAll, rejection, track, validate } from './redis-clients.js';
 import { ISSUER, redisKey, samlConfig, signedBodies } from './redis-fixtures.js';
 import { freePort, redisAvailable, startRedis, stopAll } from './redis-servers.js';
 import { ROOT } from './vector-files.js';
 
 const LIBRARIES = ['node-redis', 'ioredis', 'iovalkey'];
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 // Without a server too: the subpath resolves by the package's name, and nothing else reaches it.
 const packaging = suite('saml-core/redis packaging');
