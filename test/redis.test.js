@@ -112,7 +112,7 @@ if (redisAvailable()) {
   });
 
   test('options: a client is required, its API is detected or named, and bad options are CONFIG_INVALID', async () => {
-    for (const bad of [undefined, null, {}, { client: null }, { client: {} }, { client: { set: 1 } }, { client: clients.ioredis, timeoutMs: 0 }, { client: clients.ioredis, timeoutMs: Infinity }, { client: clients.ioredis, keyPrefix: 7 }, { client: clients.ioredis, library: 'memcached' }]) {
+    for (const bad of [undefined, null, {}, { client: null }, { client: {} }, { client: { set: 1 } }, { client: clients.ioredis, timeoutMs: 0 }, { client: clients.ioredis, timeoutMs: Infinity }, { client: clients.ioredis, timeoutMs: 2 ** 31 }, { client: clients.ioredis, timeoutMs: NaN }, { client: clients.ioredis, keyPrefix: 7 }, { client: clients.ioredis, library: 'memcached' }]) {
       const error = await rejection((async () => createRedisReplayStore(bad))());
       assert.is(error.code, 'CONFIG_INVALID', JSON.stringify(bad));
       assert.match(error.message, /createRedisReplayStore/);

@@ -49,6 +49,7 @@ export interface RedisReplayStoreOptions {
 
 export const DEFAULT_KEY_PREFIX = 'saml-core:replay:';
 export const DEFAULT_TIMEOUT_MS = 2000;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export function createRedisReplayStore(options: RedisReplayStoreOptions): ReplayStore {
   if (typeof options !== 'object' || options === null) throw optionError('the options must be an object with a client', typeof options);
@@ -61,7 +62,8 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (typeof keyPrefix !== 'string') throw optionError('keyPrefix must be a string', typeof keyPrefix);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 1) throw optionError('timeoutMs must be a number >= 1', String(timeoutMs));
+  // setTimeout fires at once for a delay over 2^31 - 1 ms: such a timeout would refuse every login.
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) throw optionError(`timeoutMs must be a number from 1 to ${MAX_TIMEOUT_MS}`, String(timeoutMs));
 
   const name = `the Redis replay store (${library} client, key prefix ${show(keyPrefix)})`;
   const setOnce =
