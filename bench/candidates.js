@@ -68,9 +68,10 @@ function unmappedPolicy(vector, { signatures = true } = {}) {
 
 const samlCore = {
   name: 'saml-core',
-  async setup(vector) {
-    // A store that never refuses, so the same response can be validated repeatedly.
-    const config = configOf(vector, { remember: async () => true });
+  async setup(vector, { replayStore } = {}) {
+    // A store that never refuses, so the same response can be validated repeatedly (bench/replay-store.js
+    // passes real stores, each call with a fresh key).
+    const config = configOf(vector, replayStore ?? { remember: async () => true });
     const options = { now: new Date(vector.now), requestId: vector.request_id ?? null };
     const p = policyOf(vector);
     return {

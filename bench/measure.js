@@ -70,3 +70,23 @@ export async function compare(entries, { warmupMs, batchMs, rounds }, baseline =
   }
   return results;
 }
+
+/**
+ * Worker threads of one all-core measurement: waits until each has said 'ready' (set up and warmed
+ * up), tells all of them 'start' at once, and resolves to each one's result message. Terminates them.
+ */
+export async function startTogether(workers) {
+  const next = (worker) =>
+    new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  try {
+    await Promise.all(workers.map(next));
+    const done = workers.map(next);
+    for (const worker of workers) worker.postMessage('start');
+    return await Promise.all(done);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -24,8 +24,9 @@ import { TARGET, adversarialFailures, overTarget, runAdversarial } from './adver
 import { BASELINE, CANDIDATES, REQUIRED_TO_PASS } from './candidates.js';
 import { loadCase } from './cases.js';
 import { FIXTURE_NAMES, SHAPES, SIZES } from './fixtures.js';
-import { MEMORY_BASELINE_VALIDATIONS, MODES, compare } from './measure.js';
+import { MEMORY_BASELINE_VALIDATIONS, MODES, compare, startTogether } from './measure.js';
 import { caseTable, configurationList, mib, micros, perSecond, ratio, table } from './report.js';
+import { runReplayStores } from './replay-store.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 const startedAt = performance.now();
@@ -180,21 +181,11 @@ async function throughput(benchCase, names, { throughputMs: durationMs, warmupMs
     log(`  throughput: ${candidate}, ${threads} worker threads`);
     const workers = Array.from({ length: threads }, () => new Worker(CHILD, { workerData: { case: benchCase, candidate, durationMs, warmupMs } }));
     try {
-      const next = (worker) =>
-        new Promise((resolve, reject) => {
-          worker.once('message', resolve);
-          worker.once('error', reject);
-        });
-      await Promise.all(workers.map(next));
-      const done = workers.map(next);
-      for (const worker of workers) worker.postMessage('start');
-      const results = await Promise.all(done);
+      const results = await startTogether(workers);
       const perSecondTotal = results.reduce((sum, r) => sum + (r.ops * 1000) / r.elapsedMs, 0);
       rows.push({ candidate, threads, validationsPerSecond: perSecondTotal });
     } catch (error) {
       rows.push({ candidate, threads, error: messageOf(error) });
-    } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
     }
   }
   return rows;
@@ -364,6 +355,7 @@ async function main() {
   let extrasCase = null;
   let memoryRows = [];
   let throughputRows = [];
+  let replayStores = null;
   let authnRows = [];
   let scaling = [];
   if (caseResults.length > 0) {
@@ -401,6 +393,24 @@ async function main() {
         }),
       ),
     );
+
+    log('replay stores on all cores');
+    replayStores = await runReplayStores(loadedCases.get(extrasCase), settings, log);
+    print();
+    print(`## Replay store on all cores (${extrasCase.name})`);
+    print();
+    if (replayStores.notRun) print(`Not run: ${replayStores.notRun}.`);
+    else {
+      const memoryRow = replayStores.rows[0];
+      print(`saml-core with a real replay store, every call a first use (a fresh key). One worker thread per core, each with its own store (Redis: its own ioredis client to a local redis-server started for this row, which shares the cores), warmed up for ${2 * settings.warmupMs} ms, then validating for ${settings.throughputMs} ms. remember() is timed in every validation; "p99 added" is its p99 less the memory store's.`);
+      print();
+      print(
+        table(
+          ['store', 'threads', 'validations/s', '× memory', 'remember() p50', 'remember() p99', 'p99 added'],
+          replayStores.rows.map((r) => [r.store, String(r.threads), perSecond(r.validationsPerSecond), ratio(r.validationsPerSecond / memoryRow.validationsPerSecond), `${micros(r.rememberP50Us)} µs`, `${micros(r.rememberP99Us)} µs`, r === memoryRow ? '—' : `${micros(r.rememberP99Us - memoryRow.rememberP99Us)} µs`]),
+        ),
+      );
+    }
 
     log('createAuthnRequest (redirect binding)');
     authnRows = await authnRequests(caseResults[0], settings);
@@ -456,6 +466,7 @@ async function main() {
       cases: caseResults,
       memory: { case: extrasCase?.name ?? null, baselineValidations: MEMORY_BASELINE_VALIDATIONS, rows: memoryRows },
       throughput: { case: extrasCase?.name ?? null, rows: throughputRows },
+      replayStores: { case: extrasCase?.name ?? null, ...replayStores },
       authnRequest: authnRows,
       sizeScaling: scaling,
       adversarial: adversarialResult,

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rejects } from './rejects.js';
 import { SignedXml } from 'xml-crypto';
-import { createMemoryReplayStore, validateResponse } from '../dist/index.js';
+import { SamlError, createMemoryReplayStore, validateResponse } from '../dist/index.js';
 import { parseDateTime } from '../dist/saml/datetime.js';
 import { TEST_IDPS, TEST_SP, NAMEID_FORMAT, buildResponse, generateTestCredentials, resignSignature, signResponse, toPostBody } from '../dist/node/test-idp.js';
 
@@ -255,6 +255,19 @@ test('a replay store that throws or does not answer in time refuses the login (R
   // Answers true, but only after 1.5 s: with a 50 ms timeout the login is refused.
   const slow = { remember: () => new Promise((resolve) => setTimeout(() => resolve(true), 1_500)) };
   await rejects(validate(toPostBody(response()), config({ replayStore: slow, policy: { replayStoreTimeoutMs: 50 } })), 'REPLAY_STORE_FAILED', /50 ms/);
+});
+
+test('attack: a replay store throwing a SamlError of another code (REPLAYED, INVALID_INPUT) is still REPLAY_STORE_FAILED; its own REPLAY_STORE_FAILED passes unchanged', async () => {
+  for (const code of ['REPLAYED', 'INVALID_INPUT']) {
+    const store = storeAnswering(() => {
+      throw new SamlError(code, 'from the store');
+    });
+    await rejects(validate(toPostBody(response()), config({ replayStore: store })), 'REPLAY_STORE_FAILED', /answered with an error \("from the store"\)\. The login is refused/);
+  }
+  // saml-core/redis names the store and the cause itself: that message reaches the caller as it is.
+  const own = new SamlError('REPLAY_STORE_FAILED', 'the Redis replay store (...): no answer to SET within timeoutMs (2000 ms).', 'Check Redis.');
+  const error = await rejects(validate(toPostBody(response()), config({ replayStore: storeAnswering(() => Promise.reject(own)) })), 'REPLAY_STORE_FAILED');
+  assert.is(error, own);
 });
 
 test('attack: RelayState over 80 bytes or with control characters is refused (attacker-controlled)', async () => {

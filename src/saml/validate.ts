@@ -194,6 +194,8 @@ async function checkReplay(cfg: ResolvedConfig, issuer: string, assertionId: str
   if (answer === false) {
     throw new SamlError('REPLAYED', `The assertion ${show(assertionId)} from ${show(issuer)} was already used; each login response is accepted once.`);
   }
+  // A store's own REPLAY_STORE_FAILED (saml-core/redis) already names the store and the cause.
+  if (answer instanceof SamlError) throw answer;
   if (answer !== true) {
     throw new SamlError(
       'REPLAY_STORE_FAILED',
@@ -203,7 +205,7 @@ async function checkReplay(cfg: ResolvedConfig, issuer: string, assertionId: str
   }
 }
 
-type StoreAnswer = boolean | { problem: string };
+type StoreAnswer = boolean | SamlError | { problem: string };
 
 async function askReplayStore(cfg: ResolvedConfig, key: string, expiresAt: Date): Promise<StoreAnswer> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -215,6 +217,7 @@ async function askReplayStore(cfg: ResolvedConfig, key: string, expiresAt: Date)
       const value: unknown = await cfg.replayStore.remember(key, expiresAt);
       return typeof value === 'boolean' ? value : { problem: describeAnswer(value) };
     } catch (error) {
+      if (error instanceof SamlError && error.code === 'REPLAY_STORE_FAILED') return error;
       return { problem: `with an error (${show(error instanceof Error ? error.message : String(error))})` };
     }
   })();

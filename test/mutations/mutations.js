@@ -5,6 +5,7 @@ import { LIMIT_MUTATIONS } from './limits.js';
 import { METADATA_MUTATIONS } from './metadata.js';
 import { SP_METADATA_MUTATIONS } from './sp-metadata.js';
 import { XMLENC_MUTATIONS } from './xmlenc.js';
+import { REDIS_MUTATIONS } from './redis.js';
 
 export const MUTATIONS = [
   ...C14N_MUTATIONS,
@@ -12,6 +13,7 @@ export const MUTATIONS = [
   ...METADATA_MUTATIONS,
   ...SP_METADATA_MUTATIONS,
   ...XMLENC_MUTATIONS,
+  ...REDIS_MUTATIONS,
   // Input
   { name: 'size limit before decoding', file: 'saml/decode.js', from: 'if (bytes > maxBytes)', to: 'if (false)' },
   { name: 'size limit counts UTF-8 bytes', file: 'saml/decode.js', from: 'if (text.length > stopAbove || ASCII.test(text))', to: 'if (true)' },
