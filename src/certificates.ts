@@ -8,6 +8,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { importRsaPublicKey, type HashName, type RsaPublicKey } from '#crypto-backend';
 import { decodeBase64, encodeBase64 } from './base64.js';
+import { PromiseCache } from './cache.js';
 import { SamlError, idpHint } from './errors.js';
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
@@ -29,7 +30,7 @@ export interface VerificationKey {
 }
 
 const MAX_CACHED = 256;
-const byPem = new Map<string, Promise<VerificationKey>>();
+const byPem = new PromiseCache<VerificationKey>(MAX_CACHED);
 
 /** Parse and check the configured certificates; cached by their text, so any config object benefits. */
 export function loadVerificationKeys(pems: readonly string[], minRsaKeyBits: number, field = 'idp.certificates'): Promise<VerificationKey[]> {
@@ -49,15 +50,7 @@ export function loadVerificationKeys(pems: readonly string[], minRsaKeyBits: num
 }
 
 function cachedKey(pem: string, name: string): Promise<VerificationKey> {
-  let entry = byPem.get(pem);
-  if (entry === undefined) {
-    entry = importCertificate(pem, name);
-    if (byPem.size >= MAX_CACHED) byPem.delete(byPem.keys().next().value as string);
-    byPem.set(pem, entry);
-    // A failed import is not cached: the next call reports the same error afresh.
-    entry.catch(() => byPem.delete(pem));
-  }
-  return entry;
+  return byPem.get(pem, () => importCertificate(pem, name));
 }
 
 async function importCertificate(pem: string, name: string): Promise<VerificationKey> {

@@ -5,6 +5,7 @@
  * binds the OAEP hash at import) and cached by its text, like the IdP certificates.
  */
 import { decodeBase64 } from './base64.js';
+import { PromiseCache } from './cache.js';
 import { SamlError } from './errors.js';
 
 export type OaepHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -16,7 +17,7 @@ export interface DecryptionKey {
 }
 
 const MAX_CACHED = 64;
-const byPem = new Map<string, Promise<DecryptionKey>>();
+const byPem = new PromiseCache<DecryptionKey>(MAX_CACHED);
 
 /** Parse, import and size-check the configured decryption keys. */
 export function loadDecryptionKeys(pems: readonly string[], minRsaKeyBits: number): Promise<DecryptionKey[]> {
@@ -32,14 +33,7 @@ export function loadDecryptionKeys(pems: readonly string[], minRsaKeyBits: numbe
 }
 
 function cachedKey(pem: string, index: number): Promise<DecryptionKey> {
-  let entry = byPem.get(pem);
-  if (entry === undefined) {
-    entry = importPrivateKey(pem, index);
-    if (byPem.size >= MAX_CACHED) byPem.delete(byPem.keys().next().value as string);
-    byPem.set(pem, entry);
-    entry.catch(() => byPem.delete(pem));
-  }
-  return entry;
+  return byPem.get(pem, () => importPrivateKey(pem, index));
 }
 
 async function importPrivateKey(pem: string, index: number): Promise<DecryptionKey> {

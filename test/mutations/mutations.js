@@ -93,4 +93,6 @@ export const MUTATIONS = [
   { name: 'enveloped-signature Transform takes only an ignorable InclusiveNamespaces', file: 'xml/dsig.js', from: "return params.length === 1 && only.localName === 'InclusiveNamespaces'", to: "return params.length >= 1 && only.localName === 'InclusiveNamespaces'" },
   { name: 'enveloped-signature Transform parameters refused', file: 'xml/dsig.js', from: 'if (!parameterless(enveloped))', to: 'if (false)' },
   { name: 'policy.rejectExpiredCertificates uses only valid certificates', file: 'saml/validate.js', from: 'const valid = keys.filter((k) => k.notBefore <= now && now < k.notAfter);', to: 'const valid = keys;' },
+  { name: 'key caches: a hit keeps its entry (least recently used out first)', file: 'cache.js', from: 'this.entries.delete(key);\n            this.entries.set(key, hit);', to: '' },
+  { name: 'key caches: a failed import is not kept', file: 'cache.js', from: 'if (this.entries.get(key) === entry)\n                this.entries.delete(key);', to: '' },
 ];

@@ -20,5 +20,5 @@ export const REDIS_MUTATIONS = [
   { name: 'redis: timeoutMs bounds the wait', file: STORE, from: 'timer = setTimeout(() => reject(', to: 'timer = setTimeout(() => void (', tests: FAULTS },
   { name: 'replay store: its own REPLAY_STORE_FAILED passes unchanged', file: 'saml/validate.js', from: 'if (answer instanceof SamlError)', to: 'if (false)', tests: REDIS },
   { name: 'replay store: only REPLAY_STORE_FAILED passes unchanged', file: 'saml/validate.js', from: "if (error instanceof SamlError && error.code === 'REPLAY_STORE_FAILED')", to: 'if (error instanceof SamlError)' },
-  { name: 'certificate cache bounded (tenants)', file: 'certificates.js', from: 'if (byPem.size >= MAX_CACHED)', to: 'if (false)', tests: '^tenants\\.test\\.js$' },
+  { name: 'certificate cache bounded (tenants)', file: 'cache.js', from: 'if (this.entries.size >= this.max)', to: 'if (false)', tests: '^tenants\\.test\\.js$' },
 ];
