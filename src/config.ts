@@ -174,7 +174,7 @@ function resolveFresh(config: SamlConfig): ResolvedConfig {
     minRsaKeyBits: count(policy.minRsaKeyBits, 'policy.minRsaKeyBits', 2048, 1024),
     xmlLimits: xmlLimits(policy.xmlLimits),
     maxRelayStateBytes: count(policy.maxRelayStateBytes, 'policy.maxRelayStateBytes', 80, 1),
-    replayStoreTimeoutMs: count(policy.replayStoreTimeoutMs, 'policy.replayStoreTimeoutMs', 5000, 1),
+    replayStoreTimeoutMs: timerMs(policy.replayStoreTimeoutMs, 'policy.replayStoreTimeoutMs', 5000),
     rejectExpiredCertificates: bool(policy.rejectExpiredCertificates, 'policy.rejectExpiredCertificates', false),
     replayStore,
   };
@@ -289,6 +289,15 @@ function count(value: unknown, name: string, fallback: number, min: number): num
   }
   return value;
 }
+
+/** A timer's milliseconds: setTimeout fires at once for more than 2^31 - 1, which would refuse every login. */
+function timerMs(value: unknown, name: string, fallback: number): number {
+  const ms = count(value, name, fallback, 1);
+  if (ms > MAX_TIMER_MS) throw configError(`${name} must be at most ${MAX_TIMER_MS} (about 24.8 days; a timer fires at once beyond it)`, value);
+  return ms;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function describe(value: unknown): string {
   if (typeof value === 'string') return show(value);

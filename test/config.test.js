@@ -82,6 +82,7 @@ test('config: each malformed field is CONFIG_INVALID naming it', () => {
   configRejects((c) => (c.replayStore = {}), /replayStore/);
   configRejects((c) => (c.policy = { maxRelayStateBytes: 0 }), /maxRelayStateBytes must be a number >= 1; got 0/);
   configRejects((c) => (c.policy = { replayStoreTimeoutMs: '5s' }), /replayStoreTimeoutMs must be a number >= 1; got "5s"/);
+  configRejects((c) => (c.policy = { replayStoreTimeoutMs: 2 ** 31 }), /replayStoreTimeoutMs must be at most 2147483647 \(about 24\.8 days; a timer fires at once beyond it\); got 2147483648/);
   configRejects((c) => (c.policy = { xmlLimits: { maxDepth: 0 } }), /xmlLimits\.maxDepth must be a number >= 1; got 0/);
   configRejects((c) => (c.policy = { xmlLimits: { maxDepth: 10.5 } }), /xmlLimits\.maxDepth must be an integer; got 10\.5/);
   configRejects((c) => (c.policy = { xmlLimits: { depth: 10 } }), /xmlLimits has no key "depth"/);

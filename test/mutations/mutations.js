@@ -95,4 +95,5 @@ export const MUTATIONS = [
   { name: 'policy.rejectExpiredCertificates uses only valid certificates', file: 'saml/validate.js', from: 'const valid = keys.filter((k) => k.notBefore <= now && now < k.notAfter);', to: 'const valid = keys;' },
   { name: 'key caches: a hit keeps its entry (least recently used out first)', file: 'cache.js', from: 'this.entries.delete(key);\n            this.entries.set(key, hit);', to: '' },
   { name: 'key caches: a failed import is not kept', file: 'cache.js', from: 'if (this.entries.get(key) === entry)\n                this.entries.delete(key);', to: '' },
+  { name: 'policy.replayStoreTimeoutMs bounded (a longer timer fires at once)', file: 'config.js', from: 'if (ms > MAX_TIMER_MS)', to: 'if (false)' },
 ];
