@@ -67,7 +67,7 @@ function runSuite(tree, patterns) {
       if (status === 0) return resolve(null);
       const text = output.replace(/\x1b\[[0-9;]*m/g, '');
       const files = [...text.matchAll(/^(\S+\.test\.js)$/gm)].map((m) => m[1]);
-      resolve({ file: files.at(-1) ?? null, test: /FAIL\s+"(.*?)"/.exec(text)?.[1] ?? `exit ${status ?? signal}` });
+      resolve({ file: files.at(-1) ?? null, test: /FAIL .*?"(.*?)"/.exec(text)?.[1] ?? `exit ${status ?? signal}` });
     });
   });
 }
