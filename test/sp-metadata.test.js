@@ -199,7 +199,7 @@ test('bad options: not an object, an unknown key', () => {
   for (const [options, got] of [[null, 'null'], ['x', '"x"'], [[], 'an array'], [1, 'number 1']]) {
     throwsConfig(() => createSpMetadata(spConfig(), options), new RegExp(`Invalid SP metadata option: options must be an object; got ${got.replace(/[[\]]/g, '\\$&')}\\.`));
   }
-  throwsConfig(() => createSpMetadata(spConfig(), { validuntil: new Date() }), /options may only have validUntil, organization, contacts; got a key named "validuntil"\./);
+  throwsConfig(() => createSpMetadata(spConfig(), { validuntil: new Date() }), /options has no key "validuntil" \(did you mean "validUntil"\?\); the known keys are validUntil, organization, contacts\./);
 });
 
 test('bad validUntil: not a Date, an invalid Date, a year xs:dateTime cannot write', () => {
@@ -223,7 +223,7 @@ test('bad organization: not an object, without name or url, a url that is not ht
   throwsConfig(org({ name: 'Example', url: 'https://example.com/[x]' }), /options\.organization\.url must be a URI/);
   throwsConfig(org({ name: 'Example', url: 'https://example.com', lang: 'english language' }), /options\.organization\.lang must be a language tag such as "en" or "en-US"; got "english language"\./);
   throwsConfig(org({ name: 'Example', url: 'https://example.com', lang: 5 }), /options\.organization\.lang must be a non-empty string when set; got number 5\./);
-  throwsConfig(org({ name: 'Example', url: 'https://example.com', displayname: 'E' }), /options\.organization may only have name, displayName, url, lang; got a key named "displayname"\./);
+  throwsConfig(org({ name: 'Example', url: 'https://example.com', displayname: 'E' }), /options\.organization has no key "displayname" \(did you mean "displayName"\?\); the known keys are name, displayName, url, lang\./);
   throwsConfig(org({ name: 'Example ', url: 'https://example.com' }), /options\.organization\.name must not have surrounding white space; got "Example "\./);
   throwsConfig(org({ name: 'Exa\nmple', url: 'https://example.com' }), /options\.organization\.name must not contain control characters/);
 });
@@ -234,7 +234,7 @@ test('bad contacts: not an array, an unknown or missing type, an unknown key, a 
   throwsConfig(contacts(['technical']), /options\.contacts\[0\] must be an object; got "technical"\./);
   throwsConfig(contacts([{ type: 'technical' }, { type: 'security' }]), /options\.contacts\[1\]\.type must be one of technical, support, administrative, billing, other; got "security"\./);
   throwsConfig(contacts([{ givenName: 'Ann' }]), /options\.contacts\[0\]\.type must be one of [^;]*; got undefined\./);
-  throwsConfig(contacts([{ type: 'technical', email: 'a@example.com' }]), /options\.contacts\[0\] may only have type, company, givenName, surName, emailAddresses, telephoneNumbers; got a key named "email"\./);
+  throwsConfig(contacts([{ type: 'technical', email: 'a@example.com' }]), /options\.contacts\[0\] has no key "email"[^;]*; the known keys are type, company, givenName, surName, emailAddresses, telephoneNumbers\./);
   throwsConfig(contacts([{ type: 'technical', emailAddresses: 'a@example.com' }]), /options\.contacts\[0\]\.emailAddresses must be an array of strings; got "a@example\.com"\./);
   throwsConfig(contacts([{ type: 'technical', emailAddresses: ['a@example.com', 'not an address'] }]), /options\.contacts\[0\]\.emailAddresses\[1\] must be an email address; got "not an address"\./);
   throwsConfig(contacts([{ type: 'technical', emailAddresses: ['mailto:'] }]), /emailAddresses\[0\] must be an email address; got "mailto:"\./);

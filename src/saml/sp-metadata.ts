@@ -5,7 +5,7 @@
  * config and options always give the same text (no ID, no timestamp of its own).
  */
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { resolveConfig } from '../config.js';
+import { onlyKnownKeys, resolveConfig } from '../config.js';
 import { SamlError, show } from '../errors.js';
 import { uriSafe, xmlSafe } from '../xml/write.js';
 import type { SamlConfig } from '../types.js';
@@ -225,11 +225,9 @@ function checkContact(value: unknown, name: string): CheckedContact {
 
 function record(value: unknown, name: string, keys: readonly string[]): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw optionError(`${name} must be an object`, describe(value));
-  // A misspelt key (dispayName) would otherwise be dropped without a word.
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw optionError(`${name} may only have ${keys.join(', ')}`, `a key named ${show(key)}`);
-  }
-  return value as Record<string, unknown>;
+  // A misspelt key (dispayName) would otherwise be dropped without a word: named, with the nearest
+  // known key, as in the config and parseIdpMetadata's options.
+  return onlyKnownKeys(value as Record<string, unknown>, name, keys);
 }
 
 /** A non-empty string without control characters; null when absent and not required. */

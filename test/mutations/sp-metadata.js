@@ -18,7 +18,7 @@ export const SP_METADATA_MUTATIONS = [
   { name: 'sp metadata: contact email addresses as mailto: URIs', file: F, from: 'return `mailto:${address}`;', to: 'return email;' },
   { name: 'sp metadata: organization url is http(s)', file: F, from: 'if (!isHttpUrl(url))', to: 'if (false)' },
   { name: 'sp metadata: xml:lang is a language tag', file: F, from: 'if (!LANGUAGE.test(lang))', to: 'if (false)' },
-  { name: 'sp metadata: unknown option keys refused', file: F, from: 'if (!keys.includes(key))', to: 'if (false)' },
+  { name: 'unknown keys refused (config, createSpMetadata and parseIdpMetadata options: onlyKnownKeys)', file: 'config.js', from: 'if (known.includes(key))\n            continue;', to: 'continue;' },
   { name: 'sp metadata: option text without control characters', file: F, from: '    xmlSafe(value, name);\n    return value;', to: '    return value;' },
   // src/xml/write.ts, shared with the AuthnRequest
   { name: 'built XML: xs:anyURI values are URI references', file: 'xml/write.js', from: 'if (!URI_REFERENCE.test(value))', to: 'if (false)' },
