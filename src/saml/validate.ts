@@ -11,8 +11,8 @@ import { loadVerificationKeys, type VerificationKey } from '../certificates.js';
 import { loadDecryptionKeys, type DecryptionKey } from '../private-keys.js';
 import { resolveConfig, type ResolvedConfig } from '../config.js';
 import { byteLength, checkRelayState, decodeBody } from './decode.js';
-import { SamlError, hintForIdp, idpHint, idpKindOf, show, withDetail } from '../errors.js';
-import { attr, children, optionalChild, requiredChild, NS, textOf } from '../xml/dom.js';
+import { SamlError, hintForIdp, idpHint, idpKindOf, show } from '../errors.js';
+import { NS, attr, children, optionalChild, textOf } from '../xml/dom.js';
 import { indexResponse, parseResponse, type ParsedResponse } from '../xml/parse.js';
 import { decryptAssertion } from '../xml/xmlenc.js';
 import {
@@ -32,7 +32,8 @@ import {
 } from './response-checks.js';
 import { verifySignature, type VerifiedSignature } from '../xml/dsig.js';
 import { SKIP, Trace, asSamlError } from './trace.js';
-import type { ReplayStore, ResponseBody, SamlAssertion, SamlConfig, ValidateOptions } from '../types.js';
+import { summarizeResponse } from './summary.js';
+import type { InspectOptions, InspectResult, ReplayStore, ResponseBody, SamlAssertion, SamlConfig, ValidateOptions } from '../types.js';
 
 export async function validateResponse(config: SamlConfig, body: ResponseBody, options: ValidateOptions = {}): Promise<SamlAssertion> {
   const trace = new Trace(false);
@@ -45,8 +46,27 @@ export async function validateResponse(config: SamlConfig, body: ResponseBody, o
   }
 }
 
+/**
+ * inspectResponse: "why did this login fail?". The same checks in the same order, recorded one by
+ * one instead of stopping at the first failure: the first failure is the error validateResponse
+ * throws for the same input, and the assertion is returned only when every check passed.
+ */
+export async function inspectResponse(config: SamlConfig, body: ResponseBody, options: InspectOptions = {}): Promise<InspectResult> {
+  const trace = new Trace(true);
+  const seen: Observed = {};
+  const store = typeof options === 'object' && options !== null ? options.replayStore : undefined;
+  const assertion = await runChecks(config, body, options, store, trace, seen);
+  const checks = trace.results();
+  const error = trace.firstError();
+  const document = seen.parsed === undefined
+    ? null
+    : await summarizeResponse(seen.parsed, { response: trace.responseVerified, assertion: trace.assertionVerified }, seen.encrypted === true);
+  const ok = error === null && assertion !== null;
+  return { ok, assertion: ok ? assertion : null, error, checks, document };
+}
+
 /** What the pipeline saw, for inspectResponse's document summary. */
-export interface Observed {
+interface Observed {
   /** The document, after decryption when it was decrypted. */
   parsed?: ParsedResponse;
   encrypted?: boolean;
@@ -61,7 +81,7 @@ const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
  * never decrypting what the Response signature does not vouch for, and never recording a replay
  * key for a rejected response. The result is then the assertion only when every check passed.
  */
-export async function runChecks(
+async function runChecks(
   config: SamlConfig,
   body: ResponseBody,
   options: ValidateOptions,
