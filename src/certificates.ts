@@ -67,7 +67,6 @@ async function importCertificate(pem: string, name: string): Promise<Verificatio
   const validity = certificate.tbsCertificate.validity;
   const notBefore = validity.notBefore.getTime().getTime();
   const notAfter = validity.notAfter.getTime().getTime();
-  const fingerprint = new Uint8Array(await crypto.subtle.digest('SHA-256', der as Uint8Array<ArrayBuffer>));
   const imported = new Map<HashName, Promise<RsaPublicKey>>();
   const key = (hash: HashName): Promise<RsaPublicKey> => {
     let k = imported.get(hash);
@@ -87,10 +86,40 @@ async function importCertificate(pem: string, name: string): Promise<Verificatio
     subject: subject || '(no subject)',
     issuer: issuer || '(no issuer)',
     modulusBits: probe.modulusBits,
-    sha256Fingerprint: Array.from(fingerprint, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':'),
+    sha256Fingerprint: await sha256Fingerprint(der),
     notBefore,
     notAfter,
     key,
+  };
+}
+
+/** SHA-256 of a certificate's DER, uppercase hex pairs joined by colons (as admin consoles show it). */
+export async function sha256Fingerprint(der: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', der));
+  return Array.from(digest, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':');
+}
+
+/** A certificate as a message names it: never a key, only what an admin compares. */
+export interface CertificateFacts {
+  sha256Fingerprint: string;
+  subject: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+/**
+ * What a certificate a document carries (a Signature's KeyInfo) says of itself, for messages only:
+ * it is never used as a key (keys come from the configuration). null when it is no certificate.
+ */
+export async function describeCertificate(base64: string): Promise<CertificateFacts | null> {
+  const parsed = certificateDer(base64.replace(/[ \t\r\n]/g, ''));
+  if ('problem' in parsed) return null;
+  const { tbsCertificate } = parsed.certificate;
+  return {
+    sha256Fingerprint: await sha256Fingerprint(parsed.der),
+    subject: distinguishedName(tbsCertificate.subject) || '(no subject)',
+    notBefore: tbsCertificate.validity.notBefore.getTime().getTime(),
+    notAfter: tbsCertificate.validity.notAfter.getTime().getTime(),
   };
 }
 

@@ -61,6 +61,8 @@ export class SamlError extends Error {
   readonly hint?: string;
   /** @internal The hint per IdP, when it names IdP settings. */
   readonly idpHint?: IdpHint;
+  /** @internal What the check expected and what came, for inspectResponse's trace. */
+  readonly detail?: CheckDetail;
 
   constructor(code: SamlErrorCode, message: string, hint?: string | IdpHint) {
     super(message);
@@ -72,6 +74,18 @@ export class SamlError extends Error {
       Object.defineProperty(this, 'idpHint', { value: hint, enumerable: false });
     }
   }
+}
+
+/** What a check expected and what it found, as inspectResponse reports them (values already quoted). */
+export interface CheckDetail {
+  expected?: string;
+  actual?: string;
+}
+
+/** `error`, carrying `detail` for the trace (not enumerable: the error's shape stays code, message, hint). */
+export function withDetail(error: SamlError, detail: CheckDetail): SamlError {
+  Object.defineProperty(error, 'detail', { value: detail, enumerable: false, configurable: true });
+  return error;
 }
 
 /** Narrows the hint of `error` to the IdP's own setting, when the IdP is known. */

@@ -1,5 +1,5 @@
 /** saml-core: a strict SAML 2.0 service-provider core for every JavaScript runtime. */
-export { validateResponse } from './saml/validate.js';
+export { validateResponse, inspectResponse } from './saml/validate.js';
 export { createAuthnRequest } from './saml/authn-request.js';
 export { createSpMetadata, type SpMetadataOptions, type SpMetadataContact, type ContactType } from './saml/sp-metadata.js';
 export { createMemoryReplayStore } from './saml/replay-store.js';
@@ -14,6 +14,11 @@ export type {
   ReplayStore,
   ResponseBody,
   ValidateOptions,
+  InspectOptions,
+  InspectResult,
+  CheckResult,
+  DocumentSummary,
+  SignatureSummary,
   SamlAssertion,
   SamlProfile,
   AuthnRequestOptions,

@@ -1,4 +1,5 @@
 /** Public types of saml-core. */
+import type { SamlError, SamlErrorCode } from './errors.js';
 
 export interface SamlConfig {
   sp: {
@@ -200,4 +201,81 @@ export interface IdpMetadata {
   signed: boolean;
   /** What is accepted but weak, in words: an endpoint over plain http://. */
   warnings: string[];
+}
+
+/** Options of inspectResponse: validateResponse's, and the replay store to use instead of the config's. */
+export interface InspectOptions extends ValidateOptions {
+  /**
+   * Default: the config's store, as validateResponse uses it (a login inspected is a login used).
+   * Pass a fresh createMemoryReplayStore() to look at a captured response without consuming it.
+   */
+  replayStore?: ReplayStore;
+}
+
+/** One check of inspectResponse's trace. */
+export interface CheckResult {
+  /** Stable: 'config', 'input.size', 'xml.parse', 'status', 'assertion', 'signatures', 'signature.response', 'decrypt', 'signature.assertion', 'version', 'destination', 'issuer', 'in-response-to', 'recipient', 'time.conditions', 'audience', 'nameid', 'authn-statement', 'attributes', 'replay'. */
+  id: string;
+  title: string;
+  /** not-run: it does not apply (no EncryptedAssertion), or what it needs failed (the message says which). */
+  status: 'pass' | 'fail' | 'not-run';
+  /** What the check expected and what it found; document values are quoted as messages quote them. */
+  expected?: string;
+  actual?: string;
+  /** The error message when it failed; why, when it did not run. */
+  message?: string;
+  hint?: string;
+  code?: SamlErrorCode;
+  /** false when a value it read came from an element no verified signature covers. */
+  verified: boolean;
+}
+
+/** A signature in the document, as it describes itself (unverified). */
+export interface SignatureSummary {
+  /** The local name of the signed (parent) element: "Response", "Assertion", or where it hides. */
+  on: string;
+  signatureAlgorithm: string | null;
+  digestAlgorithm: string | null;
+  canonicalization: string | null;
+  referenceUri: string | null;
+  /** SHA-256 of the KeyInfo certificate's DER (colon-separated hex), when it carries one. */
+  keyInfoCertificateSha256: string | null;
+}
+
+/**
+ * What the document claims, read once, exactly as written (times are the document's xs:dateTime
+ * text). `verified` says which parts a verified signature covers; every other value is a claim.
+ */
+export interface DocumentSummary {
+  verified: { response: boolean; assertion: boolean };
+  /** The Response carried an EncryptedAssertion (the assertion fields are read after decryption, when it succeeded). */
+  encrypted: boolean;
+  responseId: string | null;
+  issuer: string | null;
+  destination: string | null;
+  inResponseTo: string | null;
+  issueInstant: string | null;
+  status: string | null;
+  statusMessage: string | null;
+  assertionId: string | null;
+  assertionIssuer: string | null;
+  nameId: string | null;
+  nameIdFormat: string | null;
+  audiences: string[];
+  recipient: string | null;
+  notBefore: string | null;
+  notOnOrAfter: string | null;
+  attributes: Record<string, string[]>;
+  signatures: SignatureSummary[];
+}
+
+/** inspectResponse's result: the assertion only when every check passed. */
+export interface InspectResult {
+  ok: boolean;
+  assertion: SamlAssertion | null;
+  /** The first failure: the very error validateResponse throws for the same input. */
+  error: SamlError | null;
+  checks: CheckResult[];
+  /** null when the body could not be decoded and parsed. */
+  document: DocumentSummary | null;
 }

@@ -90,7 +90,7 @@ test('attack: policy.rejectExpiredCertificates refuses a response signed with a 
 
 test('a signature that does not verify names the expired configured certificate (the likeliest cause)', async () => {
   const error = await rejects(validateResponse(config([expired.certificatePem]), signedBy(current), { now }), 'SIGNATURE_INVALID');
-  assert.match(error.message, /the configured certificate "CN=okta retired" expired on 2026-01-01/);
+  assert.match(error.message, /the configured IdP certificate "CN=okta retired" \(SHA-256 [0-9A-F:]{95}, expired on 2026-01-01\)/);
   const fresh = await rejects(validateResponse(config([soon.certificatePem]), signedBy(current), { now }), 'SIGNATURE_INVALID');
   assert.not.match(fresh.message, /expired/);
 });

@@ -54,26 +54,50 @@ export interface CheckContext {
   now: number;
 }
 
+/** What the checks found, from which validate.ts assembles the SamlAssertion. */
+export interface Confirmation {
+  subject: Element;
+  /** The bearer SubjectConfirmationData that satisfied every rule. */
+  data: Element;
+}
+
+export interface Validity {
+  conditions: Element | null;
+  notBefore: Date | null;
+  notOnOrAfter: Date | null;
+}
+
+export interface Authentication {
+  sessionIndex: string | null;
+  authnInstant: Date | null;
+  sessionNotOnOrAfter: Date | null;
+}
+
+export interface Identity {
+  nameId: string;
+  nameIdFormat: string;
+}
+
 export type CheckedAssertion = Omit<SamlAssertion, 'relayState'> & {
   /** Until when (ms, before skew) the assertion could still be accepted: the replay key's lifetime. */
   replayUntil: number;
 };
 
-export function checkResponse(ctx: CheckContext): CheckedAssertion {
-  const { config, response, assertion, now } = ctx;
-  const skew = config.clockSkewMs;
-
+/** Version 2.0 and an ID on the Response, then on the Assertion. */
+export function checkVersions({ response, assertion }: CheckContext): void {
   checkVersionAndId(response);
   checkVersionAndId(assertion);
-  checkDestination(ctx);
-  const issuer = checkIssuers(ctx);
-  const inResponseTo = checkResponseInResponseTo(ctx);
+}
 
-  // Subject and its bearer confirmation (4.1.4.2).
-  const subject = requiredChild(assertion, NS.assertion, 'Subject');
-  const confirmation = bearerConfirmation(subject, ctx);
+/** The Subject and a bearer SubjectConfirmation whose data satisfies every rule (4.1.4.2). */
+export function checkSubjectConfirmation(ctx: CheckContext): Confirmation {
+  const subject = requiredChild(ctx.assertion, NS.assertion, 'Subject');
+  return { subject, data: bearerConfirmation(subject, ctx) };
+}
 
-  // Conditions: validity window, then audience.
+/** Conditions NotBefore / NotOnOrAfter, then neither IssueInstant in the future. */
+export function checkValidity({ config, response, assertion, now }: CheckContext): Validity {
+  const skew = config.clockSkewMs;
   const conditions = optionalChild(assertion, NS.assertion, 'Conditions');
   const notOnOrAfter = conditions && time(conditions, 'NotOnOrAfter');
   const notBefore = conditions && time(conditions, 'NotBefore');
@@ -89,12 +113,14 @@ export function checkResponse(ctx: CheckContext): CheckedAssertion {
       throw new SamlError('NOT_YET_VALID', `The ${element.localName} IssueInstant ${issued.toISOString()} is in the future; it is now ${iso(now)}.`, clockHint);
     }
   }
-  checkAudience(conditions, config.spEntityId);
+  return { conditions, notBefore, notOnOrAfter };
+}
 
-  const { nameId, nameIdFormat } = checkNameId(subject, config);
-
-  // At least one AuthnStatement (4.1.4.2): an assertion that says nothing of an authentication
-  // does not sign anyone in. Every one's SessionNotOnOrAfter must still be ahead.
+/**
+ * At least one AuthnStatement (4.1.4.2): an assertion that says nothing of an authentication does
+ * not sign anyone in. Every one's SessionNotOnOrAfter must still be ahead.
+ */
+export function checkAuthnStatements({ assertion, config, now }: CheckContext): Authentication {
   const statements = children(assertion, NS.assertion, 'AuthnStatement');
   if (statements.length === 0) {
     throw new SamlError('INVALID_ASSERTION', 'Expected at least one AuthnStatement in the Assertion (the Web Browser SSO profile requires one); found none.', 'Have the IdP send an authentication assertion (a login response), not an attribute-only assertion.');
@@ -102,29 +128,43 @@ export function checkResponse(ctx: CheckContext): CheckedAssertion {
   let sessionNotOnOrAfter: Date | null = null;
   for (const statement of statements) {
     const ends = time(statement, 'SessionNotOnOrAfter');
-    if (ends !== null && now - skew >= ends.getTime()) {
+    if (ends !== null && now - config.clockSkewMs >= ends.getTime()) {
       throw new SamlError('EXPIRED', `The IdP session ended at ${ends.toISOString()} (SessionNotOnOrAfter); it is now ${iso(now)}.`, 'Sign in at the IdP again.');
     }
     sessionNotOnOrAfter = earliest(sessionNotOnOrAfter, ends);
   }
   const authn = statements[0] as Element;
+  return { sessionIndex: attr(authn, 'SessionIndex'), authnInstant: time(authn, 'AuthnInstant'), sessionNotOnOrAfter };
+}
 
+/** The attributes, and the email: the NameID's when its format is emailAddress, else an email attribute's. */
+export function checkAttributes({ assertion }: CheckContext, { nameId, nameIdFormat }: Identity): Pick<SamlAssertion, 'attributes' | 'email' | 'profile'> {
   const attributes = readAttributes(assertion);
+  const emailNameId = EMAIL_FORMATS.has(nameIdFormat);
+  return { attributes, email: emailNameId ? nameId : emailFromAttributes(attributes), profile: readProfile(attributes, nameId, emailNameId) };
+}
+
+/** The result, from what the checks returned: every value read from the checked elements. */
+export function assembleAssertion(
+  { response, assertion }: CheckContext,
+  parts: { issuer: string; inResponseTo: string | null; confirmation: Confirmation; validity: Validity; identity: Identity; authentication: Authentication; claims: Pick<SamlAssertion, 'attributes' | 'email' | 'profile'> },
+): CheckedAssertion {
+  const { issuer, inResponseTo, confirmation, validity, identity, authentication, claims } = parts;
   return {
-    nameId,
-    nameIdFormat,
-    email: EMAIL_FORMATS.has(nameIdFormat) ? nameId : emailFromAttributes(attributes),
-    sessionIndex: attr(authn, 'SessionIndex'),
-    attributes,
+    nameId: identity.nameId,
+    nameIdFormat: identity.nameIdFormat,
+    email: claims.email,
+    sessionIndex: authentication.sessionIndex,
+    attributes: claims.attributes,
     issuer,
     assertionId: attr(assertion, 'ID') as string,
     responseId: attr(response, 'ID') ?? '',
-    inResponseTo: attr(confirmation, 'InResponseTo') ?? inResponseTo,
-    authnInstant: time(authn, 'AuthnInstant'),
-    notOnOrAfter: earliest(notOnOrAfter, time(confirmation, 'NotOnOrAfter')),
-    sessionNotOnOrAfter,
-    replayUntil: acceptableUntil(subject, notOnOrAfter),
-    profile: readProfile(attributes, nameId, EMAIL_FORMATS.has(nameIdFormat)),
+    inResponseTo: attr(confirmation.data, 'InResponseTo') ?? inResponseTo,
+    authnInstant: authentication.authnInstant,
+    notOnOrAfter: earliest(validity.notOnOrAfter, time(confirmation.data, 'NotOnOrAfter')),
+    sessionNotOnOrAfter: authentication.sessionNotOnOrAfter,
+    replayUntil: acceptableUntil(confirmation.subject, validity.notOnOrAfter),
+    profile: claims.profile,
   };
 }
 
@@ -163,7 +203,7 @@ function says(responseSigned: boolean): string {
   return responseSigned ? 'got' : 'the unsigned Response says';
 }
 
-function checkDestination({ response, responseSigned, config }: CheckContext): void {
+export function checkDestination({ response, responseSigned, config }: CheckContext): void {
   const destination = attr(response, 'Destination');
   // Required on a signed Response (saml-bindings 3.5.5.2); when present it must always match.
   if (destination === null && !responseSigned) return;
@@ -177,7 +217,7 @@ function checkDestination({ response, responseSigned, config }: CheckContext): v
  * the schema trims nothing, and String.prototype.trim() would strip Unicode spaces (U+00A0,
  * U+3000, U+FEFF...) that XML never treats as white space.
  */
-function checkIssuers({ response, assertion, config, responseSigned }: CheckContext): string {
+export function checkIssuers({ response, assertion, config, responseSigned }: CheckContext): string {
   const issuerHint = idpHint('Set idp.entityId to the IdP\'s issuer', '"Identity Provider Issuer"', '"Microsoft Entra Identifier"', '.');
   const responseIssuerElement = optionalChild(response, NS.assertion, 'Issuer');
   const issuerElement = optionalChild(assertion, NS.assertion, 'Issuer');
@@ -197,7 +237,7 @@ function checkIssuers({ response, assertion, config, responseSigned }: CheckCont
   return issuer;
 }
 
-function checkResponseInResponseTo({ response, requestIds, config, responseSigned }: CheckContext): string | null {
+export function checkResponseInResponseTo({ response, requestIds, config, responseSigned }: CheckContext): string | null {
   const inResponseTo = attr(response, 'InResponseTo');
   if (requestIds === null) {
     if (!config.allowIdpInitiated) {
@@ -276,7 +316,9 @@ function checkConfirmationData(confirmation: Element, { config, requestIds, now 
   return data;
 }
 
-function checkAudience(conditions: Element | null, spEntityId: string): void {
+export function checkAudience({ assertion, config }: CheckContext): void {
+  const spEntityId = config.spEntityId;
+  const conditions = optionalChild(assertion, NS.assertion, 'Conditions');
   const hint = idpHint('Set the IdP\'s audience', '"Audience URI (SP Entity ID)"', '"Identifier (Entity ID)"', ' to exactly sp.entityId.');
   const restrictions = conditions ? children(conditions, NS.assertion, 'AudienceRestriction') : [];
   if (restrictions.length === 0) {
@@ -292,7 +334,8 @@ function checkAudience(conditions: Element | null, spEntityId: string): void {
   }
 }
 
-function checkNameId(subject: Element, config: ResolvedConfig): { nameId: string; nameIdFormat: string } {
+export function checkNameId({ assertion, config }: CheckContext): Identity {
+  const subject = requiredChild(assertion, NS.assertion, 'Subject');
   if (optionalChild(subject, NS.assertion, 'EncryptedID')) {
     throw new SamlError('ENCRYPTED_ASSERTION_UNSUPPORTED', 'The NameID is encrypted (EncryptedID); saml-core does not decrypt.', 'Turn off NameID encryption at the IdP.');
   }

@@ -7,11 +7,11 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { digestText, verifyRsaText } from '#crypto-backend';
-import { decodeBase64 } from '../base64.js';
+import { decodeBase64, encodeBase64 } from '../base64.js';
 import { C14N, canonicalize, type C14nMethod, type CanonicalText, type SubtreeReuse } from './canonicalize.js';
-import type { HashName, VerificationKey } from '../certificates.js';
+import { describeCertificate, type HashName, type VerificationKey } from '../certificates.js';
 import { NS, attr, childElements, textOf } from './dom.js';
-import { SamlError, show } from '../errors.js';
+import { SamlError, idpHint, show, withDetail } from '../errors.js';
 
 const ALG = {
   enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
@@ -36,6 +36,8 @@ export interface VerifiedSignature {
   signatureAlgorithm: string;
   digestAlgorithm: string;
   certificateSubject: string;
+  /** SHA-256 fingerprint of the configured certificate that verified it. */
+  certificateSha256: string;
 }
 
 /**
@@ -114,25 +116,78 @@ export async function verifySignature(
   }
   const digest = await digestText(digestHash, signedText);
   if (!equalBytes(digest, expectedDigest)) {
-    throw new SamlError(
-      'SIGNATURE_INVALID',
-      `The ${what} signature is invalid: the digest of the signed ${what} does not match its DigestValue (the content was changed after signing).`,
+    const named = `the signed ${what}${id ? ` (ID ${show(id)})` : ''}`;
+    throw withDetail(
+      new SamlError(
+        'SIGNATURE_INVALID',
+        `The ${what} signature is invalid: the digest of ${named} does not match its DigestValue, so the ${what} was changed after signing (its content, or its serialization: re-indented or re-encoded).`,
+      ),
+      { expected: `the ${what} as signed (DigestValue ${show(textOf(digestValueElement))})`, actual: `the ${what} changed since signing (digest ${show(encodeBase64(digest))})` },
     );
   }
 
   const signedInfoText = canonicalize(signedInfo, signedInfoC14n, what).join('');
   for (const key of keys) {
     const ok = await verifyRsaText(await key.key(signatureHash), signatureHash, signatureBytes, signedInfoText);
-    if (ok) return { signatureAlgorithm: signatureMethod, digestAlgorithm: digestMethod, certificateSubject: key.subject };
+    if (ok) return { signatureAlgorithm: signatureMethod, digestAlgorithm: digestMethod, certificateSubject: key.subject, certificateSha256: key.sha256Fingerprint };
   }
-  // An expired configured certificate is the likeliest cause: the IdP rolled its key over.
-  const expired = keys.filter((k) => k.notAfter <= now).map((k) => `${show(k.subject)} expired on ${new Date(k.notAfter).toISOString().slice(0, 10)}`);
-  throw new SamlError(
-    'SIGNATURE_INVALID',
-    `The ${what} signature does not verify with ${keys.length === 1 ? 'the configured IdP certificate' : `any of the ${keys.length} configured IdP certificates`}${expired.length > 0 ? ` (the configured certificate ${expired.join(', ')})` : ''}.`,
-    'Paste the IdP\'s current signing certificate into the SAML settings (after a certificate rollover, add the new one).',
+  throw await signatureValueMismatch(what, signature, keys, now);
+}
+
+/**
+ * The signature value matches none of the configured keys: which certificates were tried, and what
+ * the Signature's KeyInfo says it was signed with. That certificate is read for the message only,
+ * never used as a key; when it is none of the configured ones, the admin most likely pasted the
+ * wrong or the retired certificate, and its fingerprint is what they compare at the IdP.
+ */
+async function signatureValueMismatch(what: string, signature: Element, keys: readonly VerificationKey[], now: number): Promise<SamlError> {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const tried = keys.map((k) => `${show(k.subject)} (SHA-256 ${k.sha256Fingerprint}${k.notAfter <= now ? `, expired on ${day(k.notAfter)}` : ''})`);
+  const configured = keys.length === 1 ? `the configured IdP certificate ${tried[0]}` : `any of the ${keys.length} configured IdP certificates (${tried.join('; ')})`;
+  const carried = keyInfoCertificate(signature);
+  const facts = carried === null ? null : await describeCertificate(carried);
+  const match = facts && keys.find((k) => k.sha256Fingerprint === facts.sha256Fingerprint);
+  let finding: string;
+  let actual: string;
+  let hint: string | ReturnType<typeof idpHint> = idpHint('Paste the IdP\'s current signing certificate', '"X.509 Certificate" in "View SAML setup instructions"', '"Certificate (Base64)" under "SAML Certificates"', ' into the SAML settings (after a certificate rollover, add the new one).');
+  if (carried === null) {
+    finding = 'The Signature carries no KeyInfo certificate to compare.';
+    actual = 'a signature by another key (the Signature names no certificate)';
+  } else if (facts === null) {
+    finding = 'Its KeyInfo holds an X509Certificate that is not a readable certificate.';
+    actual = 'a signature by another key (KeyInfo holds no readable certificate)';
+  } else if (match) {
+    finding = `Its KeyInfo names the configured certificate ${show(match.subject)}: the signature value does not match SignedInfo (SignedInfo was changed after signing, or the signature is damaged).`;
+    actual = `KeyInfo names ${show(match.subject)}, but the signature value does not match`;
+    hint = 'The response was altered after the IdP signed it; capture a fresh one. If it persists, report it to the IdP.';
+  } else {
+    const validity = `valid ${day(facts.notBefore)} to ${day(facts.notAfter)}${facts.notAfter <= now ? ', expired' : ''}`;
+    finding = `Its KeyInfo carries a certificate that is not configured: ${show(facts.subject)}, SHA-256 ${facts.sha256Fingerprint}, ${validity} (read only to name it; never used to verify).`;
+    actual = `signed with ${show(facts.subject)} (SHA-256 ${facts.sha256Fingerprint}, ${validity}), not configured`;
+    hint = idpHint(
+      'The IdP signs with another certificate than the one configured (a wrong or retired certificate was pasted). Compare the fingerprint above with the IdP\'s current signing certificate',
+      '"X.509 Certificate" in "View SAML setup instructions"',
+      '"Thumbprint" and "Certificate (Base64)" under "SAML Certificates"',
+      ', and paste that one into the SAML settings; never trust a certificate because a response carries it.',
+    );
+  }
+  return withDetail(
+    new SamlError('SIGNATURE_INVALID', `The ${what} signature does not verify with ${configured}. ${finding}`, hint),
+    { expected: `signed with ${tried.join(' or ')}`, actual },
   );
 }
+
+/** The text of the Signature's KeyInfo/X509Data/X509Certificate, when there is one (never a key). */
+function keyInfoCertificate(signature: Element): string | null {
+  const keyInfo = childElements(signature).find((e) => isDs(e, 'KeyInfo'));
+  for (const data of keyInfo ? childElements(keyInfo) : []) {
+    if (!isDs(data, 'X509Data')) continue;
+    const certificate = childElements(data).find((e) => isDs(e, 'X509Certificate'));
+    if (certificate) return textOf(certificate);
+  }
+  return null;
+}
+
 
 function isDs(element: Element | undefined, localName: string): element is Element {
   return element !== undefined && element.localName === localName && element.namespaceURI === NS.dsig;

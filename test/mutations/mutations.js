@@ -30,10 +30,15 @@ export const MUTATIONS = [
   // Structure
   { name: 'exactly one Assertion in the document', file: 'saml/validate.js', from: 'if (assertions.length !== 1)', to: 'if (assertions.length === 0)' },
   { name: 'Assertion is a direct child of the Response', file: 'saml/validate.js', from: 'if (assertion.parentNode !== response)', to: 'if (false)' },
-  { name: 'Signatures only on Response and Assertion, one each', file: 'saml/validate.js', from: 'const where = parent', to: 'continue; const where = parent' },
+  { name: 'Signatures only on Response and Assertion, one each', file: 'saml/validate.js', from: 'if (placed.misplaced !== null)', to: 'if (false)' },
   // Signatures
-  { name: 'Response signature required', file: 'saml/validate.js', from: 'if (responseSignature === null && (cfg.requireSignedResponse || assertionSignature === null))', to: 'if (false)' },
-  { name: 'Assertion signature required', file: 'saml/validate.js', from: 'if (assertionSignature === null && cfg.requireSignedAssertion)', to: 'if (false)' },
+  { name: 'Response signature required', file: 'saml/validate.js', from: 'if (placed.response === null && (cfg.requireSignedResponse || (!encrypted && placed.assertion === null)))', to: 'if (placed.response === null && !cfg.requireSignedResponse && !encrypted && placed.assertion === null)' },
+  { name: 'Assertion signature required', file: 'saml/validate.js', from: 'else if (cfg.requireSignedAssertion || responseSignature === null) {', to: 'else if (responseSignature === null) {' },
+  // inspectResponse (recording): what it must never do after a failure
+  { name: 'inspect: never decrypts under a failed Response signature (padding oracle)', file: 'saml/validate.js', from: 'else if (placement === SKIP || (responseSignature !== null && responseVerified === SKIP)) {', to: 'else if (false) {' },
+  { name: 'inspect: a rejected response is never recorded as used', file: 'saml/validate.js', from: 'if (t.failed || issuer === SKIP', to: 'if (issuer === SKIP' },
+  { name: 'inspect: the assertion only when every check passed', file: 'saml/validate.js', from: 'assertion: ok ? assertion : null', to: 'assertion' },
+  { name: 'inspect: values of a failed signature\'s element are marked unverified', file: 'saml/validate.js', from: 't.responseVerified = responseVerified !== SKIP;', to: 't.responseVerified = true;' },
   { name: 'Signature shape (SignedInfo, SignatureValue, KeyInfo only)', file: 'xml/dsig.js', from: "|| rest.length > 1 || (rest[0] && !isDs(rest[0], 'KeyInfo'))", to: '' },
   { name: 'exactly one Reference', file: 'xml/dsig.js', from: 'if (extra.length > 0)', to: 'if (false)' },
   { name: 'Reference URI is # + the parent ID', file: 'xml/dsig.js', from: 'if (!wholeDocument && (!id || uri !== `#${id}`))', to: 'if (false)' },

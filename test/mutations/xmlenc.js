@@ -35,9 +35,10 @@ export const XMLENC_MUTATIONS = [
   { name: 'decryption: no keys configured is ENCRYPTED_ASSERTION_UNSUPPORTED', file: V, from: 'if (decryptionKeys.length === 0) {', to: 'if (false) {' },
   { name: 'decryption: one EncryptedAssertion, no plain Assertion beside it', file: V, from: 'if (encryptedAssertions.length !== 1 || assertions.length > 0) {', to: 'if (false) {' },
   { name: 'decryption: EncryptedAssertion a direct child of the Response', file: V, from: 'if (encrypted.parentNode !== response) {', to: 'if (false) {' },
-  { name: 'decryption: no Signature on the EncryptedAssertion', file: V, from: 'if (signatures.some((s) => s.parentNode === encrypted)) {', to: 'if (false) {' },
-  { name: 'decryption: signed Response required before decrypting', file: V, from: 'throw responseSignatureMissing(false);', to: ';' },
-  { name: 'decryption: Response signature verified before decrypting (padding oracle)', file: V, from: 'await verifySignature(response, responseSignature, keys, cfg.allowSha1, createSubtreeReuse(encrypted), now);', to: ';' },
+  { name: 'decryption: no Signature on the EncryptedAssertion', file: V, from: 'if (encrypted && placed.assertion !== null) {', to: 'if (false) {' },
+  { name: 'decryption: signed Response required before decrypting', file: V, from: 'if (placed.response === null && (cfg.requireSignedResponse || (!encrypted && placed.assertion === null)))', to: 'if (placed.response === null && !encrypted && (cfg.requireSignedResponse || placed.assertion === null))' },
+  { name: 'decryption: Response signature verified before decrypting (padding oracle)', file: V, from: '() => verifySignature(response, responseSignature, keys, cfg.allowSha1, reuse, now)', to: 'async () => (encrypted ? undefined : verifySignature(response, responseSignature, keys, cfg.allowSha1, reuse, now))' },
+  { name: 'decryption: Signatures in the plaintext only on the Assertion', file: V, from: 'if (innerPlaced.misplaced !== null)', to: 'if (false)' },
   // Configuration
   { name: 'config: allowRsa15KeyTransport true is refused', file: 'config.js', from: 'if (policy.allowRsa15KeyTransport === true) {', to: 'if (false) {' },
   { name: 'private keys: at least policy.minRsaKeyBits', file: 'private-keys.js', from: 'if (key.modulusBits < minRsaKeyBits) {', to: 'if (false) {' },
