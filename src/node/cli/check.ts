@@ -65,7 +65,7 @@ export async function runCheck(inputArg: string, flags: CheckFlags, io: Io): Pro
   const checked: CheckedResponse[] = [];
   for (const response of responses) {
     const config: SamlConfig = base !== null ? { ...base.config, replayStore } : configOfVector(response.vector!, replayStore);
-    const { now, nowSource, nowReason } = judgingInstant(response, config, flagNow, flags.atIssueTime === true, io);
+    const { now, nowSource, nowReason } = await judgingInstant(response, config, flagNow, flags.atIssueTime === true, io);
     const requestId = requestIdFlag !== undefined ? requestIdFlag : response.vector !== undefined ? (response.vector.request_id ?? null) : null;
     const result = await inspectResponse(config, response.body, { now, requestId, replayStore });
     checked.push({ label: response.label, note: response.note ?? null, config: base?.name ?? "the vector's own", now, nowSource, nowReason, requestId, result });
@@ -100,10 +100,10 @@ async function baseConfig(flags: CheckFlags, now: Date | null): Promise<{ config
 }
 
 /** The instant a Response is judged at: --now, else its IssueInstant + 1 s (--at-issue-time), else the vector's now, else the clock. */
-function judgingInstant(response: CapturedResponse, config: SamlConfig, flagNow: Date | null, atIssueTime: boolean, io: Io): { now: Date; nowSource: NowSource; nowReason: string } {
+async function judgingInstant(response: CapturedResponse, config: SamlConfig, flagNow: Date | null, atIssueTime: boolean, io: Io): Promise<{ now: Date; nowSource: NowSource; nowReason: string }> {
   if (flagNow !== null) return { now: flagNow, nowSource: '--now', nowReason: '--now' };
   if (atIssueTime) {
-    const issued = issueInstantOf(response.body, config);
+    const issued = await issueInstantOf(response.body, config);
     if (typeof issued === 'number') return { now: new Date(issued + 1000), nowSource: '--at-issue-time', nowReason: `the Response's IssueInstant ${new Date(issued).toISOString()} + 1 s (--at-issue-time)` };
     return { now: io.clock(), nowSource: 'clock', nowReason: `the current time: --at-issue-time found no IssueInstant (${issued})` };
   }
@@ -112,10 +112,10 @@ function judgingInstant(response: CapturedResponse, config: SamlConfig, flagNow:
 }
 
 /** The Response's IssueInstant in ms, or why it could not be read (read before any check: not verified). */
-function issueInstantOf(body: ResponseBody, config: SamlConfig): number | string {
+async function issueInstantOf(body: ResponseBody, config: SamlConfig): Promise<number | string> {
   try {
     const { xml } = decodeBody(body, config.policy?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-    const text = summarizeResponseXml(xml).issueInstant;
+    const text = (await summarizeResponseXml(xml)).issueInstant;
     if (text === null) return 'the Response has none';
     const time = Date.parse(text);
     return Number.isNaN(time) ? `it is ${quote(text)}, not a date` : time;

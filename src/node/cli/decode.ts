@@ -32,7 +32,8 @@ interface Decoded {
 
 export async function runDecode(inputArg: string, flags: { json?: boolean }, io: Io): Promise<number> {
   const input = detectInput(readSource(inputArg).bytes, inputArg === '-' ? 'standard input' : inputArg);
-  const decoded = input.messages.map(decodeMessage);
+  const decoded: Decoded[] = [];
+  for (const message of input.messages) decoded.push(await decodeMessage(message));
   if (flags.json) io.stdout.write(jsonText(decodeJson(input, decoded)));
   else io.stdout.write(renderDecode(decoded, io));
   const failed = decoded.filter((d) => d.error !== null);
@@ -40,7 +41,7 @@ export async function runDecode(inputArg: string, flags: { json?: boolean }, io:
   return failed.length > 0 ? EXIT_USAGE : EXIT_OK;
 }
 
-function decodeMessage(message: CapturedMessage): Decoded {
+async function decodeMessage(message: CapturedMessage): Promise<Decoded> {
   const out: Decoded = { label: message.label, kind: message.kind, binding: 'post', relayState: null, xml: null, pretty: null, document: null, summaryError: null, error: null };
   try {
     if (message.kind === 'response') {
@@ -63,7 +64,7 @@ function decodeMessage(message: CapturedMessage): Decoded {
   }
   if (message.kind === 'request') return out;
   try {
-    out.document = summarizeResponseXml(out.xml);
+    out.document = await summarizeResponseXml(out.xml);
   } catch (error) {
     if (!(error instanceof SamlError)) throw error;
     out.summaryError = `${error.code}: ${error.message}`;

@@ -63,34 +63,35 @@ function symbol(status: CheckResult['status'], c: Colors): string {
   return c.dim(SYMBOL['not-run']);
 }
 
-/** The trace: one row per check (status, id, title, expected / actual), then message and hint under a failure. */
+/**
+ * The trace: one row per check (status, id, title), and under it, indented to the title, what it
+ * expected and what it found (for a pass, what it found), then the message and hint of a failure or
+ * why a check did not run. "(unverified)": the values it read came from an element no verified
+ * signature covers.
+ */
 export function renderChecks(checks: readonly CheckResult[], c: Colors): string[] {
-  const rows: (string | null)[][] = [[c.bold(' '), c.bold('check'), c.bold('title'), c.bold('expected / actual')]];
+  const idWidth = Math.max(5, ...checks.map((check) => width(check.id)));
+  const under = ' '.repeat(2 + 1 + 2 + idWidth + 2);
+  const lines = [`  ${c.bold(' ')}  ${pad(c.bold('check'), idWidth)}  ${c.bold('title / expected, actual')}`];
   for (const check of checks) {
     const unverified = check.status !== 'not-run' && !check.verified ? ` ${c.yellow('(unverified)')}` : '';
-    const values = expectedActual(check);
-    const first = values.shift() ?? '';
     const title = check.status === 'fail' ? c.red(safe(check.title)) : check.status === 'not-run' ? c.dim(safe(check.title)) : safe(check.title);
-    rows.push([symbol(check.status, c), check.id, title, first + unverified]);
-    for (const line of values) rows.push([null, null, null, line]);
+    lines.push(`  ${symbol(check.status, c)}  ${pad(check.id, idWidth)}  ${title}${unverified}`);
+    const details: string[] = [];
     if (check.status === 'fail') {
-      if (check.message) rows.push([null, null, null, `${c.red(check.code ?? 'error')}: ${safe(check.message)}`]);
-      if (check.hint) rows.push([null, null, null, `${c.cyan('hint')}: ${safe(check.hint)}`]);
-    } else if (check.status === 'not-run' && check.message) {
-      rows.push([null, null, null, c.dim(safe(check.message))]);
+      if (check.expected !== undefined) details.push(`${c.dim('expected')} ${safe(check.expected)}`);
+      if (check.actual !== undefined) details.push(`${c.dim('actual  ')} ${safe(check.actual)}`);
+      if (check.message) details.push(`${c.red(check.code ?? 'error')}: ${safe(check.message)}`);
+      if (check.hint) details.push(`${c.cyan('hint')}: ${safe(check.hint)}`);
+    } else if (check.status === 'pass') {
+      const found = check.actual ?? check.expected;
+      if (found !== undefined) details.push(c.dim(safe(found)));
+    } else if (check.message) {
+      details.push(c.dim(safe(check.message)));
     }
+    for (const line of details) lines.push(under + line);
   }
-  return table(rows);
-}
-
-function expectedActual(check: CheckResult): string[] {
-  const { expected, actual } = check;
-  if (expected === undefined && actual === undefined) return [];
-  if (check.status === 'pass' && (expected === undefined || actual === undefined || expected === actual)) return [safe(actual ?? expected ?? '')];
-  const out: string[] = [];
-  if (expected !== undefined) out.push(`expected ${safe(expected)}`);
-  if (actual !== undefined) out.push(`actual   ${safe(actual)}`);
-  return out;
+  return lines;
 }
 
 /**
@@ -127,9 +128,9 @@ export function renderSummary(doc: DocumentSummary, c: Colors, markUnverified = 
   add('NotOnOrAfter', doc.notOnOrAfter, a);
   const attributes = Object.entries(doc.attributes);
   rows.push(['Attributes', attributes.length === 0 ? c.dim('(none)') : `${attributes.length}${mark(a)}`]);
-  for (const [name, values] of attributes) rows.push([`  ${safe(name)}`, values.map(safe).join(', ')]);
   lines.push(...table(rows));
-  if (doc.signatures.length === 0) lines.push(`  ${pad('Signatures', 16)}  ${c.dim('(none)')}`);
+  if (attributes.length > 0) lines.push(...table(attributes.map(([name, values]) => [safe(name), values.map(safe).join(', ')]), '    '));
+  if (doc.signatures.length === 0) lines.push(`  Signatures  ${c.dim('(none)')}`);
   for (const s of doc.signatures) {
     lines.push(`  ${c.bold(`Signature on ${safe(s.on)}`)}`);
     lines.push(

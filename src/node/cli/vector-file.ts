@@ -24,7 +24,7 @@ export interface Vector {
   category?: string;
   description?: string;
   idp?: string;
-  sp: { entityId: string; acsUrl: string; decryptionPrivateKey?: string };
+  sp: { entityId: string; acsUrl: string; decryptionPrivateKey?: string | null };
   idp_config: { entityId?: string | null; ssoUrl?: string | null; certificates: string | string[] };
   policy?: Record<string, unknown>;
   allow_idp_initiated?: boolean;
@@ -55,7 +55,8 @@ export function readVector(value: unknown, where: string): Vector {
   };
   need(typeof v.name === 'string' && v.name !== '', 'name', 'a non-empty string', v.name);
   const sp = v.sp as Record<string, unknown> | undefined;
-  need(typeof sp === 'object' && sp !== null && typeof sp.entityId === 'string' && typeof sp.acsUrl === 'string', 'sp', '{ entityId, acsUrl } (strings)', sp);
+  // The values themselves are the core's to judge (a real vector's SP may lack one: CONFIG_INVALID).
+  need(typeof sp === 'object' && sp !== null && !Array.isArray(sp), 'sp', 'an object { entityId, acsUrl }', sp);
   const idp = v.idp_config as Record<string, unknown>;
   need(typeof idp === 'object' && idp !== null && (typeof idp.certificates === 'string' || Array.isArray(idp.certificates)), 'idp_config', 'an object with certificates (a PEM string or an array)', idp);
   need(typeof v.now === 'string' && !Number.isNaN(Date.parse(v.now)), 'now', 'an ISO 8601 instant', v.now);
