@@ -13,17 +13,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { runCheck } from './check.js';
-import { runConformance } from './conformance.js';
-import { runDecode } from './decode.js';
 import { processIo, type Io } from './io.js';
-import { runMetadata } from './metadata.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+// Each command's module (and with it the core) is loaded when the command runs: a usage error,
+// --help or --version costs no more than commander.
 export function program(io: Io, done: (code: number) => void): Command {
   const cli = new Command('saml-core')
     .description('Check, decode and replay captured SAML 2.0 Responses with saml-core (docs/cli.md).')
@@ -44,14 +42,14 @@ export function program(io: Io, done: (code: number) => void): Command {
     .addOption(new Option('--now <ISO>', 'judge at this instant, e.g. 2026-11-22T10:00:30Z').conflicts('atIssueTime'))
     .addOption(new Option('--at-issue-time', "judge at the Response's own IssueInstant + 1 s").conflicts('now'))
     .option('--json', 'one JSON document on stdout (shape: docs/cli.md)')
-    .action(async (input: string, flags) => done(await runCheck(input, flags, io)));
+    .action(async (input: string, flags) => done(await (await import('./check.js')).runCheck(input, flags, io)));
 
   cli
     .command('decode')
     .description('print the decoded, pretty-printed XML and what it claims (NOT VERIFIED); inflates a redirect-binding SAMLRequest')
     .argument('<INPUT>', 'any INPUT of check, a redirect-binding URL, or a SAMLRequest parameter value')
     .option('--json', 'one JSON document on stdout (shape: docs/cli.md)')
-    .action(async (input: string, flags) => done(await runDecode(input, flags, io)));
+    .action(async (input: string, flags) => done(await (await import('./decode.js')).runDecode(input, flags, io)));
 
   cli
     .command('conformance')
@@ -60,13 +58,13 @@ export function program(io: Io, done: (code: number) => void): Command {
     .option('--junit <FILE>', 'write JUnit XML (a testsuite per category)')
     .option('--json <FILE>', 'write the results as JSON (shape: docs/cli.md)')
     .option('--deviations <FILE>', 'JSON { "<vector name>": { "expect": {...}, "why": "..." } } replacing those vectors\' expect')
-    .action(async (dirs: string[], flags) => done(await runConformance(dirs, flags, io)));
+    .action(async (dirs: string[], flags) => done(await (await import('./conformance.js')).runConformance(dirs, flags, io)));
 
   cli
     .command('metadata')
     .description("print the SP's metadata (createSpMetadata) for the IdP admin to upload")
     .requiredOption('--config <FILE.json>', 'the SamlConfig as JSON')
-    .action((flags) => done(runMetadata(flags, io)));
+    .action(async (flags) => done((await import('./metadata.js')).runMetadata(flags, io)));
 
   return cli;
 }
