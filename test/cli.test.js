@@ -218,7 +218,9 @@ verdicts('a rejected vector (wrong certificate) exits 1 and shows the failing ch
   assert.is(r.code, 1);
   assert.is(r.stderr, '');
   assert.match(r.stdout, /\n {2}✗ {2}signature\.response +Response signature, with a configured certificate/);
-  assert.match(r.stdout, /\nREJECTED: SIGNATURE_INVALID: The Response signature does not verify/);
+  assert.match(r.stdout, /\n {26}SIGNATURE_INVALID: The Response signature does not verify/);
+  assert.match(r.stdout, /\n {26}hint: Paste the IdP's current signing certificate/);
+  assert.match(r.stdout, /\nREJECTED: SIGNATURE_INVALID at signature\.response \(Response signature, with a configured certificate\): the first failing check above\n/);
   assert.match(r.stdout, /\n {2}– {2}replay /);
   assert.match(r.stdout, /Response signature NOT VERIFIED/);
 });
@@ -488,9 +490,12 @@ output('on a terminal the verdict is coloured, and NO_COLOR=1 turns colour off',
   const coloured = tty({});
   assert.is(coloured.status, 1, coloured.stderr);
   assert.ok(coloured.stdout.includes('\u001b[31m'), 'red on a terminal');
+  const bar = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} conformance ${JSON.stringify(join(WORK, 'differs'))}`, '/dev/null'], { cwd: WORK, encoding: 'utf8' });
+  assert.match(bar.stdout, /conformance \[[^\]]+\] \d\/2 /, 'the progress bar on a terminal');
+  assert.is(run(['conformance', join(WORK, 'differs')]).stderr, '', 'no progress bar when stderr is not a terminal');
   const plain = tty({ NO_COLOR: '1' });
   assert.is(plain.status, 1);
-  assert.match(plain.stdout, /REJECTED: SIGNATURE_INVALID/);
+  assert.match(plain.stdout, /REJECTED: SIGNATURE_INVALID at signature\.response/);
   assert.not.ok(plain.stdout.includes('\u001b['), 'NO_COLOR');
 });
 output.after(() => {

@@ -164,8 +164,7 @@ function renderCheck(input: Input, checked: CheckedResponse[], c: Colors): strin
     lines.push('');
     lines.push(...renderChecks(item.result.checks, c));
     lines.push('');
-    lines.push(verdictLine(item.result, c));
-    if (item.result.error?.hint) lines.push(`  ${c.cyan('hint')}: ${safe(item.result.error.hint)}`);
+    lines.push(...verdictLines(item.result, c));
     if (item.result.document !== null) {
       lines.push('');
       lines.push(...renderSummary(item.result.document, c));
@@ -182,12 +181,17 @@ function renderCheck(input: Input, checked: CheckedResponse[], c: Colors): strin
   return `${lines.join('\n')}\n`;
 }
 
-function verdictLine(result: InspectResult, c: Colors): string {
+/** ACCEPTED with who logged in; or REJECTED with the first failing check (whose message and hint the trace shows). */
+function verdictLines(result: InspectResult, c: Colors): string[] {
   if (result.ok && result.assertion !== null) {
     const a = result.assertion;
-    return `${c.green(c.bold('ACCEPTED'))}: NameID ${safe(a.nameId)} (${safe(a.nameIdFormat)}), ${Object.keys(a.attributes).length} attributes, session index ${a.sessionIndex === null ? '(none)' : safe(a.sessionIndex)}`;
+    return [`${c.green(c.bold('ACCEPTED'))}: NameID ${safe(a.nameId)} (${safe(a.nameIdFormat)}), ${Object.keys(a.attributes).length} attributes, session index ${a.sessionIndex === null ? '(none)' : safe(a.sessionIndex)}`];
   }
   const error = result.error;
-  return `${c.red(c.bold('REJECTED'))}: ${error === null ? 'no error given' : `${error.code}: ${safe(error.message)}`}`;
+  const fail = result.checks.find((check) => check.status === 'fail');
+  if (error === null) return [`${c.red(c.bold('REJECTED'))}`];
+  if (fail !== undefined && fail.message === error.message) return [`${c.red(c.bold('REJECTED'))}: ${error.code} at ${fail.id} (${safe(fail.title)}): the first failing check above`];
+  const lines = [`${c.red(c.bold('REJECTED'))}: ${error.code}: ${safe(error.message)}`];
+  if (error.hint) lines.push(`  ${c.cyan('hint')}: ${safe(error.hint)}`);
+  return lines;
 }
-

@@ -99,7 +99,7 @@ export async function runConformance(dirs: string[], flags: ConformanceFlags, io
   bar?.start(loaded.length, 0, { name: '' });
   const outcomes: VectorOutcome[] = [];
   for (const { file, vector } of loaded) {
-    bar?.update(outcomes.length, { name: vector.name });
+    bar?.update(outcomes.length, { name: safe(vector.name) });
     const deviation = deviations.get(vector.name);
     const judged = deviation === undefined ? vector : { ...vector, expect: deviation.expect };
     outcomes.push({ ...(await runVector(judged, byName)), name: vector.name, file: relative(process.cwd(), file) || file, category: vector.category ?? '(none)', deviation: deviation?.why ?? null });
