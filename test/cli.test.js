@@ -254,6 +254,14 @@ verdicts('--json: one JSON document on stdout, the documented shape', () => {
   assert.is(rejected.responses[0].error.code, 'SIGNATURE_INVALID');
   assert.is(rejected.responses[0].checks.find((c) => c.status === 'fail').id, 'signature.response');
 });
+verdicts('--now with an offset is the same instant in UTC', () => {
+  const json = JSON.parse(run(['check', 'body.txt', '--config', 'okta.json', '--request-id', OKTA.request_id, '--now', '2026-11-22T11:00:30+01:00', '--json']).stdout);
+  assert.equal([json.ok, json.responses[0].now], [true, '2026-11-22T10:00:30.000Z']);
+});
+verdicts('--request-id repeated: any of the pending requests', () => {
+  const json = JSON.parse(run(['check', 'body.txt', '--config', 'okta.json', '--request-id', '_another', '--request-id', OKTA.request_id, '--now', OKTA.now, '--json']).stdout);
+  assert.equal([json.ok, json.responses[0].requestId], [true, ['_another', OKTA.request_id]]);
+});
 verdicts('--at-issue-time judges at the IssueInstant + 1 s and says so', () => {
   const r = run(['check', 'body.txt', '--config', 'okta.json', '--request-id', OKTA.request_id, '--at-issue-time']);
   accepted(r, 'at issue time');
@@ -295,6 +303,7 @@ const USAGE_ERRORS = [
   ['broken JSON', ['check', file('broken.har', '{"log": {'), '--config', 'okta.json'], /^saml-core: broken\.har starts like JSON .* but is not valid JSON/],
   ['empty input', ['check', file('empty.txt', '\n'), '--config', 'okta.json'], /^saml-core: empty\.txt is empty: expected /],
   ['bad --now', ['check', 'body.txt', '--config', 'okta.json', '--now', '22/11/2026'], /^saml-core: --now: expected an ISO 8601 instant with a time zone, such as 2026-11-22T10:00:30Z; got "22\/11\/2026"\n$/],
+  ['--now on a day that does not exist', ['check', 'body.txt', '--config', 'okta.json', '--now', '2026-02-30T10:00:00Z'], /^saml-core: --now: expected an ISO 8601 instant with a time zone, such as 2026-11-22T10:00:30Z; got "2026-02-30T10:00:00Z"\n$/],
   ['--now without a time zone', ['check', 'body.txt', '--config', 'okta.json', '--now', '2026-11-22T10:00:30'], /^saml-core: --now: expected an ISO 8601 instant with a time zone/],
   ['--now with --at-issue-time', ['check', 'body.txt', '--config', 'okta.json', '--now', OKTA.now, '--at-issue-time'], /^error: option '--now <ISO>' cannot be used with option '--at-issue-time'\n$/],
   ['--config with --metadata', ['check', 'body.txt', '--config', 'okta.json', '--metadata', 'idp-metadata.xml'], /^error: option '--config <FILE\.json>' cannot be used with option '--metadata <IDP\.xml>'\n$/],
@@ -307,6 +316,9 @@ const USAGE_ERRORS = [
   ['a config without idp.certificates', ['check', 'body.txt', '--config', file('no-certs.json', JSON.stringify({ sp: OKTA.sp, idp: {} }))], /^saml-core: --config "no-certs\.json": idp\.certificates is missing/],
   ['a SAMLRequest given to check', ['check', file('request.url', 'https://idp.example.com/sso?SAMLRequest=' + encodeURIComponent(deflateRawSync('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>').toString('base64'))), '--config', 'okta.json'], /^saml-core: request\.url holds a SAMLRequest and no SAMLResponse: check validates Responses \(saml-core decode shows a request\)\n$/],
   ['conformance of a missing directory', ['conformance', 'no-such-dir'], /^saml-core: conformance: cannot read directory "no-such-dir": no such file or directory\n$/],
+  ['conformance of a folder with a file that is not JSON', ['conformance', dirname(file('broken-vectors/one.json', '{"name": '))], /^saml-core: conformance: ".*one\.json" is not valid JSON: /],
+  ['conformance of a folder with a JSON file that is not a vector', ['conformance', dirname(file('not-vectors/one.json', '{"name": "x"}'))], /^saml-core: .*one\.json: expected a vector file \(\.\.\/shared\/VECTORS\.md: expect, idp_config, and body or saml_response\); got an object with keys "name"\n$/],
+  ['conformance --junit into a missing folder', ['conformance', join(OWN_VECTORS, 'okta'), '--junit', 'no/such/dir/out.xml'], /^saml-core: --junit: cannot write "no\/such\/dir\/out\.xml": /],
   ['metadata without --config', ['metadata'], /^error: required option '--config <FILE\.json>' not specified\n$/],
 ];
 

@@ -108,9 +108,10 @@ export async function runConformance(dirs: string[], flags: ConformanceFlags, io
   bar?.stop();
 
   const report = summarize(outcomes);
-  io.stdout.write(renderConformance(report, colorsFor(io.stdout, io.env)));
+  // The files first: one that cannot be written is exit 2 with nothing on stdout.
   if (flags.junit !== undefined) writeOutput(flags.junit, junitXml(report), '--junit');
   if (flags.json !== undefined) writeOutput(flags.json, jsonText(conformanceJson(dirs, report)), '--json');
+  io.stdout.write(renderConformance(report, colorsFor(io.stdout, io.env)));
   return report.failed === 0 ? EXIT_OK : EXIT_REJECTED;
 }
 
