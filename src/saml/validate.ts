@@ -61,8 +61,8 @@ export async function inspectResponse(config: SamlConfig, body: ResponseBody, op
   const document = seen.parsed === undefined
     ? null
     : await summarizeResponse(seen.parsed, { response: trace.responseVerified, assertion: trace.assertionVerified }, seen.encrypted === true);
-  const ok = error === null && assertion !== null;
-  return { ok, assertion: ok ? assertion : null, error, checks, document };
+  // runChecks returns the assertion only when no check failed (it records no replay key otherwise).
+  return { ok: assertion !== null, assertion, error, checks, document };
 }
 
 /** What the pipeline saw, for inspectResponse's document summary. */
