@@ -27,6 +27,7 @@ import { FIXTURE_NAMES, SHAPES, SIZES } from './fixtures.js';
 import { MEMORY_BASELINE_VALIDATIONS, MODES, compare, startTogether } from './measure.js';
 import { caseTable, configurationList, mib, micros, perSecond, ratio, table } from './report.js';
 import { runReplayStores } from './replay-store.js';
+import { inspectTable } from './inspect.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 const startedAt = performance.now();
@@ -44,15 +45,18 @@ function options() {
       json: { type: 'string' },
       adversarial: { type: 'boolean', default: false },
       encrypted: { type: 'boolean', default: false },
+      inspect: { type: 'boolean', default: false },
+      'baseline-dist': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    print('usage: node bench/run.js [--quick] [--fixtures a,b] [--vector FILE]... [--rounds N] [--json FILE] [--adversarial] [--encrypted]');
+    print('usage: node bench/run.js [--quick] [--fixtures a,b] [--vector FILE]... [--rounds N] [--json FILE] [--adversarial] [--encrypted] [--inspect [--baseline-dist DIR]]');
     print(`fixtures: ${FIXTURE_NAMES.join(', ')}`);
     process.exit(0);
   }
-  const fixtures = values.fixtures ? values.fixtures.split(',').map((s) => s.trim()).filter(Boolean) : values.vector.length || values.adversarial || values.encrypted ? [] : FIXTURE_NAMES;
+  const alone = values.adversarial || values.encrypted || values.inspect;
+  const fixtures = values.fixtures ? values.fixtures.split(',').map((s) => s.trim()).filter(Boolean) : values.vector.length || alone ? [] : FIXTURE_NAMES;
   for (const name of fixtures) if (!FIXTURE_NAMES.includes(name)) throw new Error(`unknown fixture ${name}; known: ${FIXTURE_NAMES.join(', ')}`);
   const settings = { ...MODES[values.quick ? 'quick' : 'full'] };
   if (values.rounds !== undefined) {
@@ -61,10 +65,12 @@ function options() {
   }
   const specs = [...fixtures.map((fixture) => ({ fixture })), ...values.vector.map((vector) => ({ vector }))];
   // The adversarial table runs in every run that includes all fixtures, and alone with --adversarial.
-  const adversarial = values.adversarial || (!values.fixtures && !values.vector.length && !values.encrypted);
-  // So does the encrypted-assertion table, and alone with --encrypted.
-  const encrypted = values.encrypted || (!values.fixtures && !values.vector.length && !values.adversarial);
-  return { mode: values.quick ? 'quick' : 'full', settings, specs, json: values.json, adversarial, encrypted };
+  const everything = !values.fixtures && !values.vector.length && !alone;
+  const adversarial = values.adversarial || everything;
+  // So do the encrypted-assertion table (alone with --encrypted) and the inspectResponse table (--inspect).
+  const encrypted = values.encrypted || everything;
+  const inspect = values.inspect || everything || values['baseline-dist'] !== undefined;
+  return { mode: values.quick ? 'quick' : 'full', settings, specs, json: values.json, adversarial, encrypted, inspect, baselineDist: values['baseline-dist'] };
 }
 
 const versionOf = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
@@ -312,7 +318,7 @@ function fixtureFailures(caseResult) {
 }
 
 async function main() {
-  const { mode, settings, specs, json, adversarial, encrypted } = options();
+  const { mode, settings, specs, json, adversarial, encrypted, inspect, baselineDist } = options();
   const started = Date.now();
   const meta = {
     date: new Date().toISOString(),
@@ -454,7 +460,16 @@ async function main() {
     print(encryptedResult.text);
   }
 
+  let inspectResult = null;
+  if (inspect) {
+    log('validateResponse and inspectResponse');
+    inspectResult = await inspectTable(mode, settings, baselineDist);
+    print();
+    print(inspectResult.text);
+  }
+
   const failures = caseResults.flatMap(fixtureFailures);
+  if (inspectResult) failures.push(...inspectResult.failures);
   if (adversarialResult) failures.push(...adversarialFailures(adversarialResult));
   if (encryptedResult) failures.push(...encryptedResult.failures);
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
@@ -471,6 +486,7 @@ async function main() {
       sizeScaling: scaling,
       adversarial: adversarialResult,
       encrypted: encryptedResult?.rows ?? null,
+      inspect: inspectResult?.rows ?? null,
       failures,
     };
     writeFileSync(json, `${JSON.stringify(data, null, 2)}\n`);

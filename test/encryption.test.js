@@ -330,4 +330,17 @@ test('attack vectors of our own: each encrypted one is rejected with its code, e
   assert.ok(own.some((v) => v.expect.code === 'DECRYPTION_FAILED') && own.some((v) => v.expect.valid));
 });
 
+test('signature wrapping inside the ciphertext: a Signature anywhere in the decrypted Assertion but on it is refused, even one its own signature covers', async () => {
+  const stray = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/></ds:Signature>';
+  // The stray Signature is in the Subject before the Assertion is signed, so its digest covers it:
+  // only the placement rule, applied again to the plaintext, refuses it.
+  const n = ++counter;
+  const plain = buildResponse({ shape: 'okta', now: new Date('2026-11-22T10:00:00Z'), responseId: `idresp${n}`, assertionId: `idassert${n}` });
+  const withStray = plain.replace(/(<saml2:Subject[^>]*>)/, `$1${stray}`);
+  assert.not.equal(withStray, plain);
+  const signedAssertion = serializeXml(findAssertion(parseXml(signResponse(withStray, { ...okta, signResponse: false }))));
+  const wrapped = encryptedXml({ spec: { responseId: `idresp${n}w`, assertionId: `idassert${n}` }, signAssertion: false, encrypted: () => encryptedAssertion(signedAssertion, { certificatePem: sp.certificatePem, seed: `stray-${n}` }) });
+  await rejects(validate(wrapped), 'SIGNATURE_INVALID', /found a Signature inside "saml2:Subject"/);
+});
+
 test.run();

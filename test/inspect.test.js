@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { ERROR_CODES, SamlError, createMemoryReplayStore, inspectResponse, validateResponse } from '../dist/index.js';
 import { OWN_VECTORS, readVectors, realVectors } from './vector-files.js';
 import { bodyOf, configOf } from './vector-runner.js';
+import { summarizeResponseXml } from '../dist/saml/summary.js';
 
 const own = readVectors(OWN_VECTORS);
 const real = realVectors()?.vectors ?? [];
@@ -232,4 +233,56 @@ trace('every failure code is a SamlError code, and hints name only the IdP\'s ow
   assert.match(fails[0].hint, /Okta: "Single sign-on URL"/);
   assert.not.match(fails[0].hint, /Entra/);
 });
+const xmlOf = (v) => new TextDecoder().decode(Uint8Array.from(atob(new URLSearchParams(bodyOf(v)).get('SAMLResponse')), (c) => c.charCodeAt(0)));
+const bodyFor = (xml) => ({ SAMLResponse: btoa(String.fromCharCode(...new TextEncoder().encode(xml))) });
+
+trace('signature-keyinfo-missing or unreadable: the message says what KeyInfo holds (and nothing is read from it)', async () => {
+  const v = okta();
+  const xml = xmlOf(v);
+  const wrong = { ...configOf(v), idp: { ...configOf(v).idp, certificates: [pem('attacker.crt.pem')] } };
+  const without = xml.replace(/<ds:KeyInfo>[\s\S]*?<\/ds:KeyInfo>/, ''); // the Response's own (the Assertion's is under the Response digest)
+  assert.not.equal(without, xml);
+  const none = (await inspectResponse(wrong, bodyFor(without), optionsOf(v))).checks.find((c) => c.id === 'signature.response');
+  assert.match(none.message, /carries no KeyInfo certificate/);
+  const garbled = xml.replace(/(<ds:X509Certificate>)[^<]+/, '$1AAAA');
+  const unreadable = (await inspectResponse(wrong, bodyFor(garbled), optionsOf(v))).checks.find((c) => c.id === 'signature.response');
+  assert.match(unreadable.message, /an X509Certificate that is not a readable certificate/);
+  assert.is((await inspectResponse(wrong, bodyFor(garbled), optionsOf(v))).document.signatures[0].keyInfoCertificateSha256.length, 95);
+});
+
+trace('a detail that cannot be read is left out; the check still fails with its error', async () => {
+  const v = okta();
+  const xml = xmlOf(v).replace(/(<saml2:Audience>)/, '$1<b/>');
+  const result = await inspectResponse(configOf(v), bodyFor(xml), optionsOf(v));
+  const audience = result.checks.find((c) => c.id === 'audience');
+  assert.is(audience.status, 'fail');
+  assert.is(audience.expected, undefined);
+  assert.is(audience.actual, undefined);
+  assert.ok(audience.message);
+  // The summary reads the text of every Audience anyway, markup and all.
+  assert.equal(result.document.audiences, [v.sp.entityId]);
+});
+
+trace('no Response Issuer: the issuer check shows it as (none)', async () => {
+  const v = okta();
+  const xml = xmlOf(v).replace(/<saml2:Issuer[^>]*>[^<]*<\/saml2:Issuer>/, '');
+  const result = await inspectResponse(configOf(v), bodyFor(xml), optionsOf(v));
+  const issuer = result.checks.find((c) => c.id === 'issuer');
+  assert.match(issuer.actual, /^Response \(none\), Assertion "/);
+  assert.is(result.document.issuer, null);
+});
+
+trace('summarizeResponseXml (the CLI\'s decode): the document\'s claims, every one unverified; bad XML is a SamlError', async () => {
+  const v = okta();
+  const summary = await summarizeResponseXml(xmlOf(v));
+  assert.equal(summary.verified, { response: false, assertion: false });
+  assert.is(summary.destination, v.sp.acsUrl);
+  assert.is(summary.inResponseTo, v.request_id);
+  assert.is(summary.status, 'urn:oasis:names:tc:SAML:2.0:status:Success');
+  assert.equal(summary.signatures.map((s) => [s.on, s.signatureAlgorithm]), [['Response', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'], ['Assertion', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256']]);
+  const error = await summarizeResponseXml('<x').catch((e) => e);
+  assert.instance(error, SamlError);
+  assert.is(error.code, 'INVALID_XML');
+});
+
 trace.run();

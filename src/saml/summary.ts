@@ -46,7 +46,7 @@ export async function summarizeResponse(parsed: ParsedResponse, verified: Docume
 }
 
 /** The summary of a Response's XML text, unverified (the CLI's decode); parsed once, default limits. */
-export function summarizeResponseXml(xml: string): Promise<DocumentSummary> {
+export async function summarizeResponseXml(xml: string): Promise<DocumentSummary> {
   const parsed = parseResponse(checkXmlText(xml, 'INVALID_INPUT', 'INVALID_XML'));
   return summarizeResponse(parsed, { response: false, assertion: false }, parsed.encryptedAssertions.length > 0);
 }

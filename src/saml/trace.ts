@@ -78,8 +78,18 @@ export class Trace {
     return value;
   }
 
-  async runAsync<T>(id: CheckId, reads: Reads, check: () => Promise<T>, detail?: (value: T | undefined) => CheckDetail): Promise<T | Skip> {
-    if (!this.recording) return check();
+  /** run, for a check of `ctx` and module-level functions: failing fast, it allocates nothing. */
+  check<C, T>(id: CheckId, reads: Reads, check: (ctx: C) => T, ctx: C, detail: (ctx: C, value: T | undefined) => CheckDetail): T | Skip {
+    if (!this.recording) return check(ctx);
+    return this.run(id, reads, () => check(ctx), (value) => detail(ctx, value));
+  }
+
+  /** run, for a check that returns a promise; failing fast, that very promise (no extra await). */
+  runAsync<T>(id: CheckId, reads: Reads, check: () => Promise<T>, detail?: (value: T | undefined) => CheckDetail): Promise<T | Skip> {
+    return this.recording ? this.recordAsync(id, reads, check, detail) : check();
+  }
+
+  private async recordAsync<T>(id: CheckId, reads: Reads, check: () => Promise<T>, detail?: (value: T | undefined) => CheckDetail): Promise<T | Skip> {
     let value: T;
     try {
       value = await check();

@@ -61,8 +61,8 @@ export async function inspectResponse(config: SamlConfig, body: ResponseBody, op
   const document = seen.parsed === undefined
     ? null
     : await summarizeResponse(seen.parsed, { response: trace.responseVerified, assertion: trace.assertionVerified }, seen.encrypted === true);
-  const ok = error === null && assertion !== null;
-  return { ok, assertion: ok ? assertion : null, error, checks, document };
+  // runChecks returns the assertion only when no check failed (it records no replay key otherwise).
+  return { ok: assertion !== null, assertion, error, checks, document };
 }
 
 /** What the pipeline saw, for inspectResponse's document summary. */
@@ -182,33 +182,15 @@ async function runChecks(
   t.assertionVerified = assertionVerified !== SKIP || t.responseVerified;
 
   const ctx: CheckContext = { config: cfg, response, assertion, responseSigned: responseSignature !== null, requestIds, now };
-  t.run('version', 'both', () => checkVersions(ctx), () => ({
-    expected: 'Version "2.0" and an ID on each',
-    actual: `Response ${show(attr(response, 'Version'))} ID ${show(attr(response, 'ID'))}, Assertion ${show(attr(assertion, 'Version'))} ID ${show(attr(assertion, 'ID'))}`,
-  }));
-  t.run('destination', 'response', () => checkDestination(ctx), () => ({ expected: `${show(cfg.acsUrl)} (sp.acsUrl)`, actual: show(attr(response, 'Destination')) }));
-  const issuer = t.run('issuer', 'both', () => checkIssuers(ctx), () => ({
-    expected: cfg.idpEntityId === null ? 'the Response and Assertion Issuers agree (idp.entityId is not set)' : `${show(cfg.idpEntityId)} (idp.entityId)`,
-    actual: `Response ${show(issuerText(response))}, Assertion ${show(issuerText(assertion))}`,
-  }));
-  const inResponseTo = t.run('in-response-to', 'response', () => checkResponseInResponseTo(ctx), () => ({ expected: requestIdsText(requestIds), actual: show(attr(response, 'InResponseTo')) }));
-  const confirmation = t.run('recipient', 'assertion', () => checkSubjectConfirmation(ctx), () => ({
-    expected: `a bearer confirmation for ${show(cfg.acsUrl)} (sp.acsUrl), ${requestIdsText(requestIds)}, not expired`,
-    actual: confirmationText(assertion),
-  }));
-  const validity = t.run('time.conditions', 'both', () => checkValidity(ctx), () => ({
-    expected: `NotBefore ≤ now < NotOnOrAfter, IssueInstant not in the future (clock skew ${cfg.clockSkewMs / 1000} s)`,
-    actual: `now ${new Date(now).toISOString()}; ${conditionsText(assertion)}`,
-  }));
-  t.run('audience', 'assertion', () => checkAudience(ctx), () => ({ expected: `${show(cfg.spEntityId)} (sp.entityId)`, actual: audiencesText(assertion) }));
-  const identity = t.run('nameid', 'assertion', () => checkNameId(ctx), () => ({
-    expected: cfg.nameIdFormat === null ? 'a NameID of any format' : `a NameID of format ${show(cfg.nameIdFormat)}`,
-    actual: nameIdText(assertion),
-  }));
-  const authentication = t.run('authn-statement', 'assertion', () => checkAuthnStatements(ctx), () => ({
-    expected: 'at least one AuthnStatement, its SessionNotOnOrAfter ahead',
-    actual: `${children(assertion, NS.assertion, 'AuthnStatement').length} AuthnStatement elements`,
-  }));
+  t.check('version', 'both', checkVersions, ctx, SHOWN.version);
+  t.check('destination', 'response', checkDestination, ctx, SHOWN.destination);
+  const issuer = t.check('issuer', 'both', checkIssuers, ctx, SHOWN.issuer);
+  const inResponseTo = t.check('in-response-to', 'response', checkResponseInResponseTo, ctx, SHOWN.inResponseTo);
+  const confirmation = t.check('recipient', 'assertion', checkSubjectConfirmation, ctx, SHOWN.recipient);
+  const validity = t.check('time.conditions', 'both', checkValidity, ctx, SHOWN.validity);
+  t.check('audience', 'assertion', checkAudience, ctx, SHOWN.audience);
+  const identity = t.check('nameid', 'assertion', checkNameId, ctx, SHOWN.nameId);
+  const authentication = t.check('authn-statement', 'assertion', checkAuthnStatements, ctx, SHOWN.authentication);
   const claims = identity === SKIP
     ? t.skip('attributes', 'assertion', 'Not run: the email is read with the NameID, which failed.')
     : t.run('attributes', 'assertion', () => checkAttributes(ctx, identity), (read) => ({ actual: read ? `${Object.keys(read.attributes).length} attributes` : undefined }));
@@ -357,6 +339,37 @@ function checkReplayStore(store: ReplayStore): ReplayStore {
 }
 
 // What the trace shows a check looked at: read for people, never a decision (src/saml/trace.ts).
+
+/** The profile checks' expected and actual values, read only when inspecting. */
+const SHOWN = {
+  version: ({ response, assertion }: CheckContext) => ({
+    expected: 'Version "2.0" and an ID on each',
+    actual: `Response ${show(attr(response, 'Version'))} ID ${show(attr(response, 'ID'))}, Assertion ${show(attr(assertion, 'Version'))} ID ${show(attr(assertion, 'ID'))}`,
+  }),
+  destination: ({ config, response }: CheckContext) => ({ expected: `${show(config.acsUrl)} (sp.acsUrl)`, actual: show(attr(response, 'Destination')) }),
+  issuer: ({ config, response, assertion }: CheckContext) => ({
+    expected: config.idpEntityId === null ? 'the Response and Assertion Issuers agree (idp.entityId is not set)' : `${show(config.idpEntityId)} (idp.entityId)`,
+    actual: `Response ${show(issuerText(response))}, Assertion ${show(issuerText(assertion))}`,
+  }),
+  inResponseTo: ({ requestIds, response }: CheckContext) => ({ expected: requestIdsText(requestIds), actual: show(attr(response, 'InResponseTo')) }),
+  recipient: ({ config, requestIds, assertion }: CheckContext) => ({
+    expected: `a bearer confirmation for ${show(config.acsUrl)} (sp.acsUrl), ${requestIdsText(requestIds)}, not expired`,
+    actual: confirmationText(assertion),
+  }),
+  validity: ({ config, now, assertion }: CheckContext) => ({
+    expected: `NotBefore ≤ now < NotOnOrAfter, IssueInstant not in the future (clock skew ${config.clockSkewMs / 1000} s)`,
+    actual: `now ${new Date(now).toISOString()}; ${conditionsText(assertion)}`,
+  }),
+  audience: ({ config, assertion }: CheckContext) => ({ expected: `${show(config.spEntityId)} (sp.entityId)`, actual: audiencesText(assertion) }),
+  nameId: ({ config, assertion }: CheckContext) => ({
+    expected: config.nameIdFormat === null ? 'a NameID of any format' : `a NameID of format ${show(config.nameIdFormat)}`,
+    actual: nameIdText(assertion),
+  }),
+  authentication: ({ assertion }: CheckContext) => ({
+    expected: 'at least one AuthnStatement, its SessionNotOnOrAfter ahead',
+    actual: `${children(assertion, NS.assertion, 'AuthnStatement').length} AuthnStatement elements`,
+  }),
+};
 
 function bodySize(body: ResponseBody, xml: string | undefined): string | undefined {
   const size = typeof body === 'string' ? byteLength(body, Infinity) : body instanceof Uint8Array ? body.byteLength : null;

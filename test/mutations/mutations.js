@@ -36,8 +36,7 @@ export const MUTATIONS = [
   { name: 'Assertion signature required', file: 'saml/validate.js', from: 'else if (cfg.requireSignedAssertion || responseSignature === null) {', to: 'else if (responseSignature === null) {' },
   // inspectResponse (recording): what it must never do after a failure
   { name: 'inspect: never decrypts under a failed Response signature (padding oracle)', file: 'saml/validate.js', from: 'else if (placement === SKIP || (responseSignature !== null && responseVerified === SKIP)) {', to: 'else if (false) {' },
-  { name: 'inspect: a rejected response is never recorded as used', file: 'saml/validate.js', from: 'if (t.failed || issuer === SKIP', to: 'if (issuer === SKIP' },
-  { name: 'inspect: the assertion only when every check passed', file: 'saml/validate.js', from: 'assertion: ok ? assertion : null', to: 'assertion' },
+  { name: 'inspect: a rejected response is never recorded as used, nor its assertion returned', file: 'saml/validate.js', from: 'if (t.failed || issuer === SKIP', to: 'if (issuer === SKIP' },
   { name: 'inspect: values of a failed signature\'s element are marked unverified', file: 'saml/validate.js', from: 't.responseVerified = responseVerified !== SKIP;', to: 't.responseVerified = true;' },
   { name: 'Signature shape (SignedInfo, SignatureValue, KeyInfo only)', file: 'xml/dsig.js', from: "|| rest.length > 1 || (rest[0] && !isDs(rest[0], 'KeyInfo'))", to: '' },
   { name: 'exactly one Reference', file: 'xml/dsig.js', from: 'if (extra.length > 0)', to: 'if (false)' },
@@ -70,7 +69,7 @@ export const MUTATIONS = [
   { name: 'Audience = sp.entityId exactly', file: 'saml/response-checks.js', from: 'if (!audiences.includes(spEntityId))', to: 'if (false)' },
   { name: 'NameID format per policy', file: 'saml/response-checks.js', from: 'if (config.nameIdFormat !== null && nameIdFormat !== config.nameIdFormat)', to: 'if (false)' },
   { name: 'emailAddress NameID is an email', file: 'saml/response-checks.js', from: 'if (EMAIL_FORMATS.has(nameIdFormat) && !isEmail(nameId))', to: 'if (false)' },
-  { name: 'SessionNotOnOrAfter', file: 'saml/response-checks.js', from: 'if (ends !== null && now - skew >= ends.getTime())', to: 'if (false)' },
+  { name: 'SessionNotOnOrAfter', file: 'saml/response-checks.js', from: 'if (ends !== null && now - config.clockSkewMs >= ends.getTime())', to: 'if (false)' },
   { name: 'replay refused', file: 'saml/validate.js', from: 'if (answer === false)', to: 'if (false)' },
   // Issue 10: identities exactly as signed
   { name: 'NameID returned exactly as signed (no trim)', file: 'saml/response-checks.js', from: 'const nameId = textOf(element);', to: 'const nameId = textOf(element).trim();' },

@@ -1,6 +1,7 @@
 // The replay npm run test:runtimes runs in every runtime: each vector of vectors/ through the
-// shared vector runner, createAuthnRequest for both bindings, and the metadata functions
-// (parseIdpMetadata, idpConfigFromMetadata, normalizeCertificate, createSpMetadata), against the published package
+// shared vector runner, inspectResponse beside validateResponse on each, createAuthnRequest for both
+// bindings, and the metadata functions (parseIdpMetadata, idpConfigFromMetadata, normalizeCertificate,
+// createSpMetadata), against the published package
 // (`saml-core`, resolved the way that runtime resolves it). Runtime-neutral: no Node built-ins,
 // no file access; the vectors come in as data. Returns plain JSON-able data, which the Node
 // runner (run.js) checks and compares across runtimes.
@@ -46,7 +47,39 @@ export async function replay(vectors) {
       authnRequests[binding] = { error: `${error?.code ?? ''} ${error}` };
     }
   }
-  return { vectors: vectorResults, authnRequests, metadata: await metadataReplay(vectors) };
+  return { vectors: vectorResults, authnRequests, metadata: await metadataReplay(vectors), inspect: await inspectReplay(vectors, byName) };
+}
+
+/**
+ * inspectResponse on every vector, with validateResponse beside it in this runtime: the first
+ * failure must be the thrown error (code and message), an accepted vector the same assertion.
+ * Returns the disagreements and, per vector, the trace's statuses (compared with node 20's).
+ */
+async function inspectReplay(vectors, byName) {
+  const { configOf, bodyOf } = makeVectorRunner(saml);
+  const disagreements = [];
+  const traces = {};
+  for (const vector of vectors) {
+    const once = async (call) => {
+      const store = saml.createMemoryReplayStore();
+      const first = vector.replay_of ? byName.get(vector.replay_of) : null;
+      if (first) await saml.validateResponse(configOf(first, store), bodyOf(first), { now: new Date(first.now), requestId: first.request_id ?? null }).catch(() => {});
+      return call(configOf(vector, store), bodyOf(vector), { now: new Date(vector.now), requestId: vector.request_id ?? null });
+    };
+    try {
+      const thrown = await once(saml.validateResponse).then((assertion) => ({ assertion }), (error) => ({ error }));
+      const inspected = await once(saml.inspectResponse);
+      const fail = inspected.checks.find((c) => c.status === 'fail');
+      const same = thrown.error
+        ? !inspected.ok && fail?.code === thrown.error.code && fail?.message === thrown.error.message && inspected.error?.message === thrown.error.message
+        : inspected.ok && JSON.stringify(inspected.assertion) === JSON.stringify(thrown.assertion);
+      if (!same) disagreements.push(`${vector.name}: validateResponse ${thrown.error ? thrown.error.code : 'accepted'}, inspectResponse ${inspected.ok ? 'accepted' : `${fail?.id} ${fail?.code}`}`);
+      traces[vector.name] = inspected.checks.map((c) => `${c.id}:${c.status}${c.verified ? '' : '?'}`).join(' ');
+    } catch (error) {
+      disagreements.push(`${vector.name}: threw ${error}`);
+    }
+  }
+  return { disagreements, traces };
 }
 
 /**

@@ -358,6 +358,7 @@ function checksOf(result, reference, isReference) {
     checks.push(check);
   }
   checks.push(metadataCheck(result.replay.metadata, reference?.replay.metadata));
+  checks.push(inspectCheck(result.replay.inspect, reference?.replay.inspect));
   checks.push(...result.examples);
   return checks;
 }
@@ -380,6 +381,18 @@ function metadataCheck(metadata, reference) {
   return { name: 'metadata: parseIdpMetadata, idpConfigFromMetadata, normalizeCertificate, createSpMetadata', problem: problems.join('; ') || null };
 }
 
+/** inspectResponse: agrees with validateResponse on every vector, and its traces are node 20's. */
+function inspectCheck(inspect, reference) {
+  const problems = [];
+  if (!inspect) problems.push('not run');
+  else {
+    if (inspect.disagreements.length) problems.push(`first failure differs from validateResponse: ${inspect.disagreements.slice(0, 5).join('; ')}`);
+    const differing = reference ? Object.keys(inspect.traces).filter((name) => inspect.traces[name] !== reference.traces[name]) : [];
+    if (differing.length) problems.push(`traces differ from node 20: ${differing.slice(0, 5).join(', ')}`);
+  }
+  return { name: 'inspectResponse: the first failure is validateResponse\'s error on every vector', problem: problems.join('; ') || null };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------
@@ -390,8 +403,8 @@ async function main() {
   const vectors = readVectors(join(root, 'vectors')).map(({ vector }) => vector);
   writeFileSync(join(work, 'harness', 'vectors.js'), `export default ${JSON.stringify(vectors)};\n`);
   const logins = freshLogins();
-  // Each runtime's number of checks: the vectors, two AuthnRequests, the metadata, two example requests.
-  const expectedChecks = vectors.length + 5;
+  // Each runtime's number of checks: the vectors, two AuthnRequests, the metadata, inspectResponse, two example requests.
+  const expectedChecks = vectors.length + 6;
 
   const version = (command, args, pattern) => {
     try {
