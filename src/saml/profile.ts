@@ -36,6 +36,9 @@ export const PROFILE_ATTRIBUTES: Readonly<Record<keyof SamlProfile, readonly str
 
 const ENTRA_GUEST = '#EXT#';
 
+// The names lower-cased once, for the case-insensitive lookup of every login.
+const LOOKUP = Object.fromEntries(Object.entries(PROFILE_ATTRIBUTES).map(([field, names]) => [field, names.map((name) => name.toLowerCase())])) as unknown as Record<keyof SamlProfile, readonly string[]>;
+
 /**
  * `attributes` as signed; `nameId` and its format, for the email. An Entra ID guest's UPN
  * (`name_domain#EXT#@tenant.onmicrosoft.com`) is a valid address but not the person's email: any
@@ -47,7 +50,14 @@ export function readProfile(attributes: Readonly<Record<string, string[]>>, name
     const key = name.toLowerCase();
     if (!byName.has(key)) byName.set(key, attributes[name] as string[]);
   }
-  const valuesOf = (field: keyof SamlProfile): string[] => PROFILE_ATTRIBUTES[field].flatMap((name) => byName.get(name.toLowerCase()) ?? []);
+  const valuesOf = (field: keyof SamlProfile): string[] => {
+    const values: string[] = [];
+    for (const name of LOOKUP[field]) {
+      const found = byName.get(name);
+      if (found !== undefined) for (const value of found) values.push(value);
+    }
+    return values;
+  };
   const first = (field: keyof SamlProfile): string | null => valuesOf(field).find((v) => v !== '') ?? null;
 
   const emails = valuesOf('email').filter(isEmail);
