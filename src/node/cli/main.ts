@@ -88,11 +88,18 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.stderr.write(`saml-core: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    // A bug of ours is not a verdict: never exit 1 (rejected) for it.
+    io.stderr.write(`saml-core: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_USAGE;
   }
   return code ?? EXIT_OK;
 }
 
+// `saml-core decode x | head`: a closed pipe ends the output, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 const code = await main(process.argv.slice(2));
 // Let stdout drain before the process ends (a pipe is asynchronous).
 process.exitCode = code;
