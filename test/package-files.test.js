@@ -13,6 +13,9 @@ import { ROOT } from './vector-files.js';
 
 const DECLARATIONS_AND_CJS = ['saml/authn-request', 'saml/sp-metadata', 'check-config', 'errors', 'index', 'saml/metadata', 'pem', 'saml/replay-store', 'types', 'saml/validate'];
 const INTERNAL = ['base64', 'cache', 'xml/canonicalize', 'certificates', 'config', 'crypto-backend', 'saml/datetime', 'saml/decode', 'xml/dom', 'saml/email', 'xml/parse', 'saml/profile', 'saml/response-checks', 'xml/dsig', 'xml/write', 'saml/options', 'private-keys', 'xml/xmlenc', 'saml/trace', 'saml/summary'];
+// The saml-core command line (package.json "bin"; Node-only, tsconfig.cli.json): JavaScript and
+// source maps, no declarations (nothing imports it).
+const CLI = ['check', 'config-file', 'conformance', 'core', 'decode', 'input', 'instant', 'io', 'main', 'metadata', 'render', 'saml-request', 'usage', 'vector-file', 'xml-pretty'];
 const EXPECTED = [
   'LICENSE',
   'README.md',
@@ -25,6 +28,7 @@ const EXPECTED = [
   'dist/node/redis-replay-store.js',
   'dist/node/redis-replay-store.js.map',
   'dist/node/redis-replay-store.d.ts',
+  ...CLI.flatMap((name) => [`dist/node/cli/${name}.js`, `dist/node/cli/${name}.js.map`]),
   'dist/browser/index.js',
   'dist/browser/index.d.ts',
   'dist/browser/saml/validate.js',
@@ -77,12 +81,13 @@ test('the test IdP (Node-only test code with key generation) is not shipped', ()
   assert.equal(files.filter((path) => path.includes('test-idp')), []);
 });
 
-test('every file package.json exports or imports is shipped', () => {
+test('every file package.json exports, imports or names as a bin is shipped', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const targets = [];
   const walk = (value) => (typeof value === 'string' ? targets.push(value.replace(/^\.\//, '')) : Object.values(value).forEach(walk));
   walk(pkg.exports);
   walk(pkg.imports);
+  walk(pkg.bin);
   targets.push(pkg.main.replace(/^\.\//, ''), pkg.types.replace(/^\.\//, ''));
   assert.equal(targets.filter((path) => path !== 'package.json' && !files.includes(path)), []);
 });

@@ -10,7 +10,7 @@ import { createRedisReplayStore } from '../dist/node/redis-replay-store.js';
 import { ROOT } from './vector-files.js';
 
 const packaging = suite('saml-core/redis packaging');
-packaging('saml-core/redis resolves through package.json exports; neither the core nor the browser build imports it or a Redis client', async () => {
+packaging('saml-core/redis resolves through package.json exports; neither the core nor the browser build imports it, a Redis client or the command line', async () => {
   const byName = await import('saml-core/redis');
   assert.is(byName.createRedisReplayStore, createRedisReplayStore);
   const core = readdirSync(join(ROOT, 'dist'), { recursive: true }).filter((f) => f.endsWith('.js') && !f.startsWith('node'));
@@ -18,6 +18,8 @@ packaging('saml-core/redis resolves through package.json exports; neither the co
   for (const file of core) {
     const text = readFileSync(join(ROOT, 'dist', file), 'utf8');
     assert.not.match(text, /redis-replay-store|from ['"](redis|ioredis|iovalkey)['"]/, file);
+    // Nor the command line (dist/node/cli/, Node-only) or the packages only it uses.
+    assert.not.match(text, /node\/cli\/|['"](commander|cli-progress|picocolors)['"]/, file);
   }
 });
 packaging('TypeScript: createRedisReplayStore takes each library\'s own client and cluster types, and refuses an object without set', async () => {
