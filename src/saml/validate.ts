@@ -110,7 +110,7 @@ async function runChecks(
   }, (fields) => ({ expected: `at most ${cfg.maxBodyBytes} bytes, a base64 SAMLResponse of UTF-8 XML`, actual: bodySize(body, fields?.xml) }));
   if (decoded === SKIP) return t.skipRest('Not run: the body could not be read.');
 
-  let parsed = t.run('xml.parse', 'none', () => parseResponse(decoded.xml, cfg.xmlLimits));
+  const parsed = t.run('xml.parse', 'none', () => parseResponse(decoded.xml, cfg.xmlLimits));
   if (parsed === SKIP) return t.skipRest('Not run: the document could not be parsed.');
   seen.parsed = parsed;
   const { response } = parsed;
@@ -123,10 +123,9 @@ async function runChecks(
   // goes the way a plain one does.
   const encrypted = parsed.encryptedAssertions.length > 0;
   seen.encrypted = encrypted;
-  const first = parsed;
-  const signed = t.run('assertion', 'response', () => (encrypted ? theEncryptedAssertion(first, decryptionKeys) : theAssertion(first)), () => ({
+  const signed = t.run('assertion', 'response', () => (encrypted ? theEncryptedAssertion(parsed, decryptionKeys) : theAssertion(parsed)), () => ({
     expected: encrypted ? 'one EncryptedAssertion, a direct child of the Response' : 'one Assertion, a direct child of the Response',
-    actual: `${first.assertions.length} Assertion and ${first.encryptedAssertions.length} EncryptedAssertion elements`,
+    actual: `${parsed.assertions.length} Assertion and ${parsed.encryptedAssertions.length} EncryptedAssertion elements`,
   }));
   if (signed === SKIP) return t.skipRest('Not run: needs exactly one Assertion, a direct child of the Response.');
 
@@ -154,8 +153,8 @@ async function runChecks(
   } else {
     const decrypted = await t.runAsync('decrypt', 'response', async () => {
       const plain = await decryptAssertion(signed, { keys: decryptionKeys, allowTripleDes: cfg.allowTripleDes, limits: cfg.xmlLimits });
-      response.replaceChild(first.document.importNode(plain, true), signed);
-      const reindexed = indexResponse(first.document, response);
+      response.replaceChild(parsed.document.importNode(plain, true), signed);
+      const reindexed = indexResponse(parsed.document, response);
       seen.parsed = reindexed;
       const inner = theAssertion(reindexed);
       const innerPlaced = placeSignatures(reindexed, inner);
