@@ -62,11 +62,7 @@ async function importCertificate(pem: string, name: string): Promise<Verificatio
     throw certificateError(name, `has a key of algorithm ${spki.algorithm.algorithm}; only RSA signing certificates are supported`);
   }
   const spkiDer = AsnConvert.serialize(spki);
-  const subject = distinguishedName(certificate.tbsCertificate.subject);
   const issuer = distinguishedName(certificate.tbsCertificate.issuer);
-  const validity = certificate.tbsCertificate.validity;
-  const notBefore = validity.notBefore.getTime().getTime();
-  const notAfter = validity.notAfter.getTime().getTime();
   const imported = new Map<HashName, Promise<RsaPublicKey>>();
   const key = (hash: HashName): Promise<RsaPublicKey> => {
     let k = imported.get(hash);
@@ -82,15 +78,7 @@ async function importCertificate(pem: string, name: string): Promise<Verificatio
   } catch {
     throw certificateError(name, 'has an RSA public key that cannot be imported');
   }
-  return {
-    subject: subject || '(no subject)',
-    issuer: issuer || '(no issuer)',
-    modulusBits: probe.modulusBits,
-    sha256Fingerprint: await sha256Fingerprint(der),
-    notBefore,
-    notAfter,
-    key,
-  };
+  return { ...(await certificateFacts(der, certificate)), issuer: issuer || '(no issuer)', modulusBits: probe.modulusBits, key };
 }
 
 /** SHA-256 of a certificate's DER, uppercase hex pairs joined by colons (as admin consoles show it). */
@@ -113,13 +101,17 @@ export interface CertificateFacts {
  */
 export async function describeCertificate(base64: string): Promise<CertificateFacts | null> {
   const parsed = certificateDer(base64.replace(/[ \t\r\n]/g, ''));
-  if ('problem' in parsed) return null;
-  const { tbsCertificate } = parsed.certificate;
+  return 'problem' in parsed ? null : certificateFacts(parsed.der, parsed.certificate);
+}
+
+/** The one reading of a certificate's fingerprint, subject and validity (configured or carried). */
+async function certificateFacts(der: Uint8Array<ArrayBuffer>, certificate: Certificate): Promise<CertificateFacts> {
+  const { subject, validity } = certificate.tbsCertificate;
   return {
-    sha256Fingerprint: await sha256Fingerprint(parsed.der),
-    subject: distinguishedName(tbsCertificate.subject) || '(no subject)',
-    notBefore: tbsCertificate.validity.notBefore.getTime().getTime(),
-    notAfter: tbsCertificate.validity.notAfter.getTime().getTime(),
+    sha256Fingerprint: await sha256Fingerprint(der),
+    subject: distinguishedName(subject) || '(no subject)',
+    notBefore: validity.notBefore.getTime().getTime(),
+    notAfter: validity.notAfter.getTime().getTime(),
   };
 }
 

@@ -126,7 +126,8 @@ export class Trace {
 
   /** The results, every check in order, `verified` judged now that every signature has been tried. */
   results(): CheckResult[] {
-    this.skipRest('Not run.');
+    // Every way through the pipeline records every check; a gap would be a bug in validate.ts.
+    if (this.next !== CHECKS.length) throw new Error(`the pipeline ended after ${this.next} of ${CHECKS.length} checks`);
     for (const entry of this.entries) {
       const { result, error } = entry;
       if (error !== null && hintForIdp(error, this.idp).hint !== undefined) result.hint = error.hint as string;
@@ -157,13 +158,11 @@ export class Trace {
   }
 
   private record(id: CheckId, reads: Reads, fields: Partial<CheckResult>, error: SamlError | null): void {
-    const index = CHECKS.findIndex(([name]) => name === id);
-    // The order is the pipeline's; recording out of it would be a bug in validate.ts, not in the input.
-    if (index < this.next) throw new Error(`check ${id} recorded out of order`);
-    while (this.next < index) this.skip((CHECKS[this.next] as (typeof CHECKS)[number])[0], 'none', 'Not run.');
-    this.next = index + 1;
-    const [, title] = CHECKS[index] as (typeof CHECKS)[number];
-    this.entries.push({ result: { id, title, status: 'not-run', verified: false, ...fields }, reads, error });
+    // Each check is recorded once, in the pipeline's order: anything else is a bug in validate.ts, not in the input.
+    const [expected, title] = CHECKS[this.next] ?? [];
+    if (id !== expected) throw new Error(`check ${id} recorded where ${expected ?? 'no check'} was due`);
+    this.next += 1;
+    this.entries.push({ result: { id, title: title as string, status: 'not-run', verified: false, ...fields }, reads, error });
   }
 }
 

@@ -11,7 +11,7 @@ import { decodeBase64, encodeBase64 } from '../base64.js';
 import { C14N, canonicalize, type C14nMethod, type CanonicalText, type SubtreeReuse } from './canonicalize.js';
 import { describeCertificate, type HashName, type VerificationKey } from '../certificates.js';
 import { NS, attr, childElements, textOf } from './dom.js';
-import { SamlError, idpHint, show, withDetail } from '../errors.js';
+import { SamlError, idpHint, show, withDetail, type IdpHint } from '../errors.js';
 
 const ALG = {
   enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
@@ -149,7 +149,7 @@ async function signatureValueMismatch(what: string, signature: Element, keys: re
   const match = facts && keys.find((k) => k.sha256Fingerprint === facts.sha256Fingerprint);
   let finding: string;
   let actual: string;
-  let hint: string | ReturnType<typeof idpHint> = idpHint('Paste the IdP\'s current signing certificate', '"X.509 Certificate" in "View SAML setup instructions"', '"Certificate (Base64)" under "SAML Certificates"', ' into the SAML settings (after a certificate rollover, add the new one).');
+  let hint: string | IdpHint = idpHint('Paste the IdP\'s current signing certificate', '"X.509 Certificate" in "View SAML setup instructions"', '"Certificate (Base64)" under "SAML Certificates"', ' into the SAML settings (after a certificate rollover, add the new one).');
   if (carried === null) {
     finding = 'The Signature carries no KeyInfo certificate to compare.';
     actual = 'a signature by another key (the Signature names no certificate)';

@@ -3,10 +3,11 @@
  * the trace (one row per check), the verdict and what the document claims. Exit 0 when every
  * Response is accepted, 1 when any is rejected, 2 on bad usage or unreadable input.
  */
-import { createMemoryReplayStore, idpConfigFromMetadata, parseIdpMetadata, SamlError, type ResponseBody, type SamlConfig } from '../../index.js';
+import { createMemoryReplayStore, idpConfigFromMetadata, inspectResponse, parseIdpMetadata, SamlError, type InspectResult, type ResponseBody, type SamlConfig } from '../../index.js';
+import { resolveConfig } from '../../config.js';
 import { decodeBody } from '../../saml/decode.js';
 import { readConfigFile } from './config-file.js';
-import { inspectResponse, summarizeResponseXml, type InspectResult } from './core.js';
+import { summarizeResponseXml } from '../../saml/summary.js';
 import { detectInput, readFileOrThrow, readSource, type CapturedResponse, type Input } from './input.js';
 import { parseInstant } from './instant.js';
 import { jsonText, type Io } from './io.js';
@@ -39,8 +40,6 @@ export interface CheckedResponse {
   requestId: string | string[] | null;
   result: InspectResult;
 }
-
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export async function runCheck(inputArg: string, flags: CheckFlags, io: Io): Promise<number> {
   const flagNow = flags.now === undefined ? null : parseInstant(flags.now);
@@ -114,7 +113,7 @@ async function judgingInstant(response: CapturedResponse, config: SamlConfig, fl
 /** The Response's IssueInstant in ms, or why it could not be read (read before any check: not verified). */
 async function issueInstantOf(body: ResponseBody, config: SamlConfig): Promise<number | string> {
   try {
-    const { xml } = decodeBody(body, config.policy?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const { xml } = decodeBody(body, resolveConfig(config).maxBodyBytes);
     const text = (await summarizeResponseXml(xml)).issueInstant;
     if (text === null) return 'the Response has none';
     const time = Date.parse(text);

@@ -12,8 +12,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
-import { createMemoryReplayStore, SamlError, type ReplayStore, type SamlAssertion } from '../../index.js';
-import { inspectResponse, type CheckResult, type InspectResult } from './core.js';
+import { createMemoryReplayStore, inspectResponse, SamlError, type CheckResult, type InspectResult, type ReplayStore, type SamlAssertion } from '../../index.js';
 import { readFileOrThrow } from './input.js';
 import { jsonText, type Io } from './io.js';
 import { colorsFor, safe, table } from './render.js';

@@ -6,7 +6,8 @@
 import { SamlError } from '../../index.js';
 import { checkXmlText, decodeBody } from '../../saml/decode.js';
 import { DEFAULT_XML_LIMITS, parseXml } from '../../xml/parse.js';
-import { summarizeResponseXml, type DocumentSummary } from './core.js';
+import type { DocumentSummary } from '../../index.js';
+import { summarizeResponseXml } from '../../saml/summary.js';
 import { detectInput, readSource, type CapturedMessage, type Input } from './input.js';
 import { jsonText, type Io } from './io.js';
 import { colorsFor, renderSummary, safe } from './render.js';

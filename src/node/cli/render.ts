@@ -4,7 +4,7 @@
  * Every value that comes from a document is made terminal-safe first (see safe()).
  */
 import pc from 'picocolors';
-import type { CheckResult, DocumentSummary } from './core.js';
+import type { CheckResult, DocumentSummary } from '../../index.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
